@@ -1,0 +1,1 @@
+"""Escalations: hand-offs from the assistant and the fraud service to human agents."""
