@@ -13,12 +13,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "Diagnostics",
     "EscalationKind",
     "EscalationRequest",
     "EscalationResponse",
     "TranscriptTurn",
     "UserInfo",
-    "Diagnostics",
 ]
 
 EscalationKind = Literal[

@@ -1,0 +1,107 @@
+"""Routing of user turns: to Rasa while the bot owns the conversation, to the ticket otherwise.
+
+The user's turn and the assistant's answers are stored in two short transactions around the call
+to Rasa rather than one transaction held open across it: Rasa may take seconds (its actions call
+the ledger and the escalation endpoint, which writes to this same database), and a write
+transaction held that long would serialise every conversation on SQLite.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import httpx
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.chat import repository
+from api.chat.schemas import Button, ChatMessage, ChatReply
+from api.errors import AssistantUnavailable, ConversationNotFound
+
+__all__ = ["AGENT_WILL_REPLY", "history", "send_user_turn"]
+
+AGENT_WILL_REPLY = "Your message is with our support team; an agent will reply here."
+
+
+def _new_conversation_id() -> str:
+    return "c_" + secrets.token_urlsafe(16)
+
+
+def _to_chat_message(item: dict[str, Any]) -> ChatMessage:
+    buttons = [
+        Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+        for b in item.get("buttons") or []
+    ]
+    text = item.get("text") or ""
+    if not text and item.get("custom"):
+        text = str(item["custom"].get("text", ""))
+    return ChatMessage(sender="bot", text=text, buttons=buttons)
+
+
+def send_user_turn(
+    factory: sessionmaker[Session],
+    rasa: httpx.Client,
+    conversation_id: str | None,
+    text: str,
+    metadata: dict[str, Any],
+) -> ChatReply:
+    conversation_id = conversation_id or _new_conversation_id()
+    with factory.begin() as session:
+        conversation = repository.get_or_create_conversation(
+            session, conversation_id, metadata.get("user_id")
+        )
+        repository.add_message(session, conversation_id, "user", text)
+        owner = conversation.owner
+    if owner == "human":
+        return ChatReply(
+            conversation_id=conversation_id,
+            owner="human",
+            messages=[ChatMessage(sender="system", text=AGENT_WILL_REPLY)],
+        )
+
+    try:
+        response = rasa.post(
+            "/webhooks/rest/webhook",
+            json={"sender": conversation_id, "message": text, "metadata": metadata},
+        )
+        response.raise_for_status()
+        items = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise AssistantUnavailable(
+            "The assistant is not reachable right now. Please try again in a minute; "
+            "if it keeps failing, contact support by email."
+        ) from exc
+
+    messages = [_to_chat_message(item) for item in items if isinstance(item, dict)]
+    with factory.begin() as session:
+        for message in messages:
+            repository.add_message(
+                session,
+                conversation_id,
+                "bot",
+                message.text,
+                {"buttons": [b.model_dump() for b in message.buttons]} if message.buttons else None,
+            )
+        conversation = repository.get_or_create_conversation(session, conversation_id)
+        owner = conversation.owner
+    return ChatReply(conversation_id=conversation_id, owner=owner, messages=messages)
+
+
+def history(session: Session, conversation_id: str) -> ChatReply:
+    conversation = session.get(repository.Conversation, conversation_id)
+    if conversation is None:
+        raise ConversationNotFound(f"no conversation with id {conversation_id!r}")
+    messages = [
+        ChatMessage(
+            sender=m.sender,
+            text=m.text,
+            buttons=[Button(**b) for b in (m.payload or {}).get("buttons", [])],
+            created_at=m.created_at,
+        )
+        for m in repository.transcript(session, conversation_id)
+    ]
+    return ChatReply(
+        conversation_id=conversation_id,
+        owner=conversation.owner,
+        messages=messages,
+    )

@@ -1,0 +1,56 @@
+"""The FastAPI application: `create_app()` and the resources built in `lifespan()`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy.orm import sessionmaker
+
+from api.chat.endpoints import page_router
+from api.chat.endpoints import router as chat_router
+from api.config import ApiSettings, get_settings
+from api.db import make_engine, migrate
+from api.errors import install_error_handler
+from api.escalation.endpoints import internal_router as escalation_router
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.session_factory = sessionmaker(engine, expire_on_commit=False)
+        params = {"token": settings.rasa_token.get_secret_value()} if settings.rasa_token else {}
+        app.state.rasa = httpx.Client(
+            base_url=settings.rasa_url,
+            params=params,
+            timeout=settings.rasa_timeout_seconds,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+        )
+        try:
+            yield
+        finally:
+            app.state.rasa.close()
+            engine.dispose()
+
+    app = FastAPI(title="channeldesk api", version="0.1.0", lifespan=lifespan)
+    install_error_handler(app)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the api process answers."""
+        return {"status": "ok"}
+
+    app.include_router(page_router)
+    app.include_router(chat_router)
+    app.include_router(escalation_router)
+    return app

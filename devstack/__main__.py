@@ -1,0 +1,59 @@
+"""`python -m devstack run|bench|eval`: the commands behind `make run`, `make bench`, `make eval`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from devstack.stack import Stack, StackError, watch
+
+__all__ = ["main"]
+
+
+def _demo_lines() -> list[str]:
+    try:
+        from ledger.sandbox import demo
+    except ImportError:
+        return []
+    return demo.try_this_lines() if hasattr(demo, "try_this_lines") else []
+
+
+def run() -> int:
+    stack = Stack()
+    print("starting the stack (logs in", stack.settings.log_dir, ")", flush=True)
+    try:
+        stack.start()
+    except StackError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return 2 if "already in use" in str(exc) or "not set up" in str(exc) else 1
+    except KeyboardInterrupt:
+        return 130
+    print(f"\nReady. Open {stack.api_url}/ to chat with the assistant.")
+    lines = _demo_lines()
+    if lines:
+        print("Things to try:")
+        for line in lines:
+            print("  •", line)
+    print(
+        f"Logs: {stack.settings.log_dir}/<sandbox|actions|rasa|api>.log   Ctrl-C stops everything."
+    )
+    return watch(stack)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack")
+    parser.add_argument("command", choices=["run", "bench", "eval"])
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run()
+    if args.command == "bench":
+        from devstack.bench import main as bench_main
+
+        return bench_main()
+    from devstack.evaluate import main as eval_main
+
+    return eval_main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
