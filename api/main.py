@@ -19,7 +19,10 @@ from api.escalation.endpoints import internal_router as escalation_router
 __all__ = ["create_app"]
 
 
-def create_app(settings: ApiSettings | None = None) -> FastAPI:
+def create_app(
+    settings: ApiSettings | None = None, rasa_transport: httpx.BaseTransport | None = None
+) -> FastAPI:
+    """Build the app; `rasa_transport` replaces the network to Rasa in unit tests."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -35,6 +38,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             params=params,
             timeout=settings.rasa_timeout_seconds,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+            transport=rasa_transport,
         )
         try:
             yield
