@@ -35,10 +35,26 @@ def rasa() -> FakeRasa:
     return FakeRasa()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every api test runs on SQLite (the default) and on the local PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'api.sqlite'}"
+        return
+    url: str = request.getfixturevalue("postgres_url")
+    yield url
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:  # each test starts from an empty schema
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> ApiSettings:
+def settings(database_url: str) -> ApiSettings:
     return ApiSettings(
-        database_url=f"sqlite:///{tmp_path / 'api.sqlite'}",
+        database_url=database_url,
         service_token=SERVICE_TOKEN,  # type: ignore[arg-type]
         rasa_url="http://rasa.test",
     )
