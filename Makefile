@@ -38,7 +38,7 @@ eval: setup
 
 lock:
 	.venv/bin/pip install -q pip-tools
-	.venv/bin/pip-compile -q --no-header --strip-extras --extra dev -o requirements.lock pyproject.toml
+	.venv/bin/pip-compile -q --no-header --allow-unsafe --strip-extras --extra dev -o requirements.lock pyproject.toml
 	sed -i -E '/^--(extra-index-url|find-links)/d' requirements.lock
 
 lock-rasa:
