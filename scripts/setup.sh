@@ -44,7 +44,8 @@ ensure_venv() {  # ensure_venv DIR PYVER LOCK [editable]
   "$dir/bin/python" -m pip install --quiet --no-deps -r "$lock" 2>&1 | grep -v -E "^WARNING: Location|^\s*DEPRECATION|pip 23.1 will enforce|wheel' package is not installed" || true
   "$dir/bin/python" -m pip check >/dev/null 2>&1 || say "note: 'pip check' reports issues in $dir (see '$dir/bin/pip check')"
   if [ -n "$editable" ]; then
-    "$dir/bin/python" -m pip install --quiet --no-deps -e . >/dev/null
+    "$dir/bin/python" -m pip install --quiet --no-deps -e . > var/log/editable-install.log 2>&1 \
+      || { cat var/log/editable-install.log >&2; die "installing the project into $dir failed"; }
   fi
   echo "$want" > "$stamp"
 }
