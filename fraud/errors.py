@@ -1,10 +1,10 @@
 """One error root for the fraud package; every error carries a message.
 
-    FraudError
-    ├── EventRejected        a line or payload that breaks the contract (.line, .field, .reason)
-    ├── RulesError           the rules file is unreadable or malformed
-    ├── PipelineNotFound     no trained pipeline in the model directory
-    └── PipelineIncompatible the artifact was saved under other library versions
+FraudError
+├── EventRejected        a line or payload that breaks the contract (.line, .field, .reason)
+├── RulesError           the rules file is unreadable or malformed
+├── PipelineNotFound     no trained pipeline in the model directory
+└── PipelineIncompatible the artifact was saved under other library versions
 """
 
 from __future__ import annotations

@@ -168,9 +168,7 @@ class FeatureEngine:
             entities.get("ip"),
         )
         self.recent.append(
-            RecentEvent(
-                event.ts_text, event.id, kind, obs.payer, event.channel_id, event.amount
-            )
+            RecentEvent(event.ts_text, event.id, kind, obs.payer, event.channel_id, event.amount)
         )
         return obs
 
@@ -416,7 +414,9 @@ class FeatureEngine:
         row[5] = (ts - account.first_seen) / _HOUR
         self._funder_features(row, account.funder, ts)
         row[17] = float(account.lab_fraud)
-        dev_record, ip_record = self._device_ip_features(row, event.device_id, event.ip, obs.entities)
+        dev_record, ip_record = self._device_ip_features(
+            row, event.device_id, event.ip, obs.entities
+        )
         changed = user.device is not None and event.device_id not in (None, user.device)
         row[41] = float(user.accounts)
         row[42] = 1.0 if changed else 0.0

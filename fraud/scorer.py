@@ -1,0 +1,227 @@
+"""The scorer shared by ``fraud score`` and ``POST /fraud/events``.
+
+Events are folded into the feature state one by one, in order; the model is then asked
+once for the whole batch (its answer for a row does not depend on the other rows, so a
+batch of one and a batch of thousands give the same scores). Decisions follow the order
+documented in :mod:`fraud.rules`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from fraud.config import FraudSettings
+from fraud.events import Event
+from fraud.features import FEATURES, FeatureEngine, Observation
+from fraud.pipeline import FraudPipeline
+from fraud.reasons import REASONS, Reason
+from fraud.rules import RulesEngine
+from fraud.sinks import AlertSink, BlockAlert, ReviewCase, ReviewSink
+from fraud.store import FeatureStore, InMemoryStore
+
+__all__ = ["Decision", "Scorer"]
+
+
+@dataclass(slots=True)
+class Decision:
+    event_id: str
+    type: str
+    score: int
+    probability: float
+    risk_level: str
+    decision: str
+    reasons: list[Reason]
+    model_version: str
+    account: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "type": self.type,
+            "score": self.score,
+            "probability": self.probability,
+            "risk_level": self.risk_level,
+            "decision": self.decision,
+            "reasons": [reason.as_dict() for reason in self.reasons],
+            "model_version": self.model_version,
+        }
+
+
+class Scorer:
+    def __init__(
+        self,
+        pipeline: FraudPipeline,
+        settings: FraudSettings | None = None,
+        rules: RulesEngine | None = None,
+        store: FeatureStore | None = None,
+        review_sink: ReviewSink | None = None,
+        alert_sink: AlertSink | None = None,
+    ) -> None:
+        self.settings = settings or FraudSettings()
+        self.pipeline = pipeline
+        self.rules = rules if rules is not None else RulesEngine(self.settings.rules_path)
+        self.store: FeatureStore = store or InMemoryStore(self.settings.max_entities_per_kind)
+        self.engine = FeatureEngine(
+            self.store, self.settings.max_pending_outcomes, self.settings.recent_events
+        )
+        self.review_sink = review_sink
+        self.alert_sink = alert_sink
+        self.counts: dict[str, int] = {"allow": 0, "review": 0, "block": 0}
+
+    def _risk_level(self, probability: float) -> str:
+        if probability >= self.settings.highest_threshold:
+            return "highest"
+        if probability >= self.settings.elevated_threshold:
+            return "elevated"
+        return "normal"
+
+    def score(self, events: Sequence[Event]) -> list[Decision]:
+        """One decision per scored event of ``events``, in order."""
+        settings = self.settings
+        ruleset = self.rules.maybe_reload()
+        version = f"{self.pipeline.model_version}+{ruleset.version}"
+        observations: list[Observation] = []
+        for event in events:
+            obs = self.engine.observe(event)
+            if obs is not None:
+                observations.append(obs)
+        model_rows = [i for i, obs in enumerate(observations) if not obs.check_reasons]
+        matrix = np.array([observations[i].features for i in model_rows], dtype=np.float64)
+        matrix = matrix.reshape(len(model_rows), len(FEATURES))
+        probabilities = self.pipeline.predict_proba(matrix)
+        probability_of = dict(zip(model_rows, probabilities.tolist(), strict=True))
+        decisions: list[Decision] = []
+        explain: list[int] = []
+        for i, obs in enumerate(observations):
+            event = obs.event
+            if obs.check_reasons:
+                decision = Decision(
+                    event.id,
+                    event.type,
+                    100,
+                    1.0,
+                    "highest",
+                    "block",
+                    obs.check_reasons[: settings.max_reasons],
+                    version,
+                    obs.payer,
+                )
+                decisions.append(decision)
+                continue
+            probability = probability_of[i]
+            score = round(probability * 100)
+            action, reasons = "allow", []
+            entities = obs.entities
+            rule = ruleset.first_match("allow", event.type, entities)
+            if rule is not None:
+                reasons = [Reason("rule_allow", f"Allowed by the rule '{rule.name}'.")]
+            else:
+                rule = ruleset.first_match("block", event.type, entities)
+                if rule is not None:
+                    action = "block"
+                    reasons = [Reason("rule_block", f"Blocked by the rule '{rule.name}'.")]
+                elif probability >= settings.block_threshold:
+                    action = "block"
+                else:
+                    rule = ruleset.first_match("review", event.type, entities)
+                    if rule is not None:
+                        action = "review"
+                        reasons = [Reason("rule_review", f"Sent to review by '{rule.name}'.")]
+                    elif probability >= settings.review_threshold:
+                        action = "review"
+            if action != "allow":
+                explain.append(len(decisions))
+            elif not reasons:
+                reasons = [Reason("model_low_risk", REASONS["model_low_risk"])]
+            decisions.append(
+                Decision(
+                    event.id,
+                    event.type,
+                    score,
+                    probability,
+                    self._risk_level(probability),
+                    action,
+                    reasons,
+                    version,
+                    obs.payer,
+                )
+            )
+        if explain:
+            self._explain(observations, decisions, explain)
+        for obs, decision in zip(observations, decisions, strict=True):
+            self.counts[decision.decision] += 1
+            if decision.decision != "allow":
+                self._escalate(obs, decision)
+        return decisions
+
+    def _explain(
+        self, observations: list[Observation], decisions: list[Decision], indexes: list[int]
+    ) -> None:
+        rows = np.array([observations[i].features for i in indexes], dtype=np.float64)
+        probabilities = np.array([decisions[i].probability for i in indexes])
+        top = self.settings.max_reasons
+        for i, model_reasons in zip(
+            indexes, self.pipeline.explain(rows, probabilities, top), strict=True
+        ):
+            decisions[i].reasons = (decisions[i].reasons + model_reasons)[:top]
+
+    def _escalate(self, obs: Observation, decision: Decision) -> None:
+        event = obs.event
+        if decision.decision == "block" and self.alert_sink is not None:
+            self.alert_sink.raise_alert(
+                BlockAlert(
+                    event.id,
+                    event.type,
+                    obs.payer,
+                    event.ts_text,
+                    decision.score,
+                    tuple(decision.reasons),
+                )
+            )
+        if decision.decision == "review" and self.review_sink is not None:
+            channel = obs.channel
+            channel_state = None
+            if channel is not None:
+                channel_state = {
+                    "channel_id": event.channel_id,
+                    "payer": channel.payer,
+                    "destination": channel.destination,
+                    "funded_drops": channel.funded,
+                    "last_claim_drops": channel.last_claim,
+                    "redeemed_drops": channel.redeemed,
+                    "claims": channel.claim_count,
+                    "closed": channel.closed,
+                }
+            recent = tuple(
+                {
+                    "ts": r.ts,
+                    "event_id": r.event_id,
+                    "type": r.type,
+                    "channel_id": r.channel_id,
+                    "amount_drops": r.amount,
+                }
+                for r in list(self.engine.recent)[-500:]
+                if r.account == obs.payer
+            )[-10:]
+            features = {
+                name: value
+                for name, value in zip(FEATURES, obs.features, strict=True)
+                if value == value  # not NaN
+            }
+            self.review_sink.open_review(
+                ReviewCase(
+                    event.id,
+                    event.type,
+                    obs.payer,
+                    event.ts_text,
+                    decision.score,
+                    tuple(decision.reasons),
+                    features,
+                    channel_state,
+                    recent,
+                )
+            )
