@@ -18,11 +18,10 @@ A claim that passes every check is *accepted*: it becomes the channel's last acc
 
 from __future__ import annotations
 
-from ledger.claims import verify_claim
-
 from fraud.events import Event
 from fraud.reasons import REASONS, Reason
 from fraud.store import ChannelRecord
+from ledger.claims import verify_claim
 
 __all__ = ["check_claim", "drops_text"]
 

@@ -73,9 +73,8 @@ def build_default(settings: FraudSettings, force: bool = False) -> bool:
 
     wanted = build_hash(settings)
     meta = settings.model_dir / METADATA_FILE
-    if not force and meta.is_file():
-        if json.loads(meta.read_text()).get("build_hash") == wanted:
-            return False
+    if not force and meta.is_file() and json.loads(meta.read_text()).get("build_hash") == wanted:
+        return False
     stream = ROOT / "var" / "fraud" / "train.jsonl"
     params = SimParams(settings.default_users, settings.default_days, settings.default_seed)
     write_stream(params, stream)
@@ -99,8 +98,7 @@ def _build_default(args: argparse.Namespace) -> int:
 
 
 def _write_decisions(out: IO[str], decisions: list[Decision]) -> None:
-    dumps = json.dumps
-    out.write("".join(dumps(d.as_dict(), separators=(",", ":")) + "\n" for d in decisions))
+    out.write("".join(d.to_json() + "\n" for d in decisions))
 
 
 def score_file(

@@ -21,8 +21,8 @@ class FraudSettings(BaseSettings):
     model_dir: Path = ROOT / "var" / "fraud" / "model"
     rules_path: Path = Path(__file__).resolve().parent / "rules" / "default.toml"
     # Calibrated probability thresholds: decisions and risk levels.
-    review_threshold: float = Field(0.5, ge=0.0, le=1.0)
-    block_threshold: float = Field(0.93, ge=0.0, le=1.0)
+    review_threshold: float = Field(0.25, ge=0.0, le=1.0)
+    block_threshold: float = Field(0.9, ge=0.0, le=1.0)
     elevated_threshold: float = Field(0.3, ge=0.0, le=1.0)
     highest_threshold: float = Field(0.75, ge=0.0, le=1.0)
     # How many reasons a decision carries at most.

@@ -40,64 +40,39 @@ _ts_cache: dict[str, float] = {}
 
 
 class Event:
-    """One validated event; amounts in int drops, times in seconds since the Unix epoch."""
+    """One validated event; amounts in int drops, times in seconds since the Unix epoch.
 
-    __slots__ = (
-        "account",
-        "amount",
-        "amount_text",
-        "cancel_after",
-        "channel_id",
-        "closed_by",
-        "content_id",
-        "destination",
-        "device_id",
-        "event_id",
-        "expiration",
-        "fraud",
-        "funder",
-        "id",
-        "ip",
-        "public_key",
-        "reason",
-        "scenario",
-        "settle_delay",
-        "signature",
-        "ts",
-        "ts_text",
-        "tx_hash",
-        "type",
-        "user_agent",
-        "user_id",
-    )
+    Optional fields default to class attributes, so parsing sets only what the line has.
+    """
+
+    account: str | None = None
+    funder: str | None = None
+    destination: str | None = None
+    user_id: str | None = None
+    channel_id: str | None = None
+    amount: int = 0
+    amount_text: str = ""
+    settle_delay: int = 0
+    public_key: str | None = None
+    cancel_after: float | None = None
+    expiration: float | None = None
+    signature: str = ""
+    content_id: str | None = None
+    ip: str | None = None
+    device_id: str | None = None
+    user_agent: str | None = None
+    tx_hash: str | None = None
+    closed_by: str | None = None
+    event_id: str | None = None
+    fraud: bool | None = None
+    reason: str | None = None
+    scenario: str | None = None
 
     def __init__(self, event_id: str, event_type: str, ts: float, ts_text: str) -> None:
         self.id = event_id
         self.type = event_type
         self.ts = ts
         self.ts_text = ts_text
-        self.account: str | None = None
-        self.funder: str | None = None
-        self.destination: str | None = None
-        self.user_id: str | None = None
-        self.channel_id: str | None = None
-        self.amount: int = 0
-        self.amount_text: str = ""
-        self.settle_delay: int = 0
-        self.public_key: str | None = None
-        self.cancel_after: float | None = None
-        self.expiration: float | None = None
-        self.signature: str = ""
-        self.content_id: str | None = None
-        self.ip: str | None = None
-        self.device_id: str | None = None
-        self.user_agent: str | None = None
-        self.tx_hash: str | None = None
-        self.closed_by: str | None = None
-        self.event_id: str | None = None
-        self.fraud: bool | None = None
-        self.reason: str | None = None
-        self.scenario: str | None = None
 
     @property
     def scored(self) -> bool:

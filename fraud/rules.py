@@ -62,8 +62,12 @@ class Rule:
 class RuleSet:
     version: str
     by_action: dict[str, list[Rule]] = field(default_factory=dict)
+    # Actions with at least one rule that can match (rules with no values never do).
+    active: frozenset[str] = frozenset()
 
     def first_match(self, action: str, event_type: str, entities: dict[str, str]) -> Rule | None:
+        if action not in self.active:
+            return None
         for rule in self.by_action.get(action, ()):
             if rule.matches(event_type, entities):
                 rule.hits += 1
@@ -114,6 +118,9 @@ def _parse(text: str, source: str) -> RuleSet:
                 frozenset(types) if types is not None else None,
             )
         )
+    ruleset.active = frozenset(
+        action for action, rules in ruleset.by_action.items() if any(r.values for r in rules)
+    )
     return ruleset
 
 

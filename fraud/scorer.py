@@ -8,6 +8,7 @@ documented in :mod:`fraud.rules`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,8 @@ from fraud.store import FeatureStore, InMemoryStore
 
 __all__ = ["Decision", "Scorer"]
 
+_dumps = json.dumps
+
 
 @dataclass(slots=True)
 class Decision:
@@ -37,6 +40,18 @@ class Decision:
     reasons: list[Reason]
     model_version: str
     account: str | None = None
+
+    def to_json(self) -> str:
+        """The contract's output line (without the newline), built without a dict."""
+        reasons = ",".join(
+            f'{{"code":"{r.code}","detail":{_dumps(r.detail)}}}' for r in self.reasons
+        )
+        return (
+            f'{{"event_id":{_dumps(self.event_id)},"type":"{self.type}","score":{self.score},'
+            f'"probability":{self.probability!r},"risk_level":"{self.risk_level}",'
+            f'"decision":"{self.decision}","reasons":[{reasons}],'
+            f'"model_version":{_dumps(self.model_version)}}}'
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
