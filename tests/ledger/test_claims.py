@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from xrpl.constants import CryptoAlgorithm
@@ -203,7 +205,7 @@ def test_tutorial_signature_with_high_s_is_non_canonical() -> None:
     ],
     ids=["trailing-byte", "wrong-length-byte", "not-a-sequence", "truncated"],
 )
-def test_non_strict_der_is_malformed(mutate, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_non_strict_der_is_malformed(mutate: Callable[[bytes], bytes], expected: str) -> None:
     der = bytes.fromhex(TUTORIAL_SIGNATURE)
     check = verify_claim(TUTORIAL_CHANNEL, TUTORIAL_AMOUNT, mutate(der).hex(), TUTORIAL_KEY)
     assert (check.valid, check.code) == (False, expected)
@@ -286,7 +288,8 @@ GOOD = {
     ],
 )
 def test_garbage_gets_a_reason_not_an_exception(field: str, value: object, code: str) -> None:
-    check = verify_claim(**(GOOD | {field: value}))
+    claim: dict[str, Any] = GOOD | {field: value}
+    check = verify_claim(**claim)
     assert (check.valid, check.code) == (False, code)
     assert check.detail and check.detail[0].islower()
 
