@@ -88,7 +88,9 @@ def evaluate(events: Path, scores: Path, out: Path, review_budget: float = 0.01)
         "false_review_rate": round(legit["reviewed"] / max(legit["events"], 1), 5),
         "legit_claims_blocked_rate": round(legit["claims_blocked"] / max(legit["claims"], 1), 5),
         "deterministic_all_blocked": all(
-            per_scenario[s][2] == per_scenario[s][0] for s in DETERMINISTIC_SCENARIOS
+            per_scenario[s][2] == per_scenario[s][0]
+            for s in DETERMINISTIC_SCENARIOS
+            if s in per_scenario
         ),
         "per_scenario": {
             name: {

@@ -331,16 +331,23 @@ class FeatureEngine:
         log_inc: float,
     ) -> None:
         ts = event.ts
+        # Running mean and variance of the gaps; the first gap seeds the mean.
         if payer.last_claim_ts:
             gap = ts - payer.last_claim_ts
-            delta = gap - payer.ia_mean
-            payer.ia_mean += _ALPHA * delta
-            payer.ia_var = (1 - _ALPHA) * (payer.ia_var + _ALPHA * delta * delta)
+            if payer.ia_mean == 0.0:
+                payer.ia_mean = gap
+            else:
+                delta = gap - payer.ia_mean
+                payer.ia_mean += _ALPHA * delta
+                payer.ia_var = (1 - _ALPHA) * (payer.ia_var + _ALPHA * delta * delta)
         if channel.last_claim_ts:
             gap = ts - channel.last_claim_ts
-            delta = gap - channel.ia_mean
-            channel.ia_mean += _ALPHA * delta
-            channel.ia_var = (1 - _ALPHA) * (channel.ia_var + _ALPHA * delta * delta)
+            if channel.ia_mean == 0.0:
+                channel.ia_mean = gap
+            else:
+                delta = gap - channel.ia_mean
+                channel.ia_mean += _ALPHA * delta
+                channel.ia_var = (1 - _ALPHA) * (channel.ia_var + _ALPHA * delta * delta)
         delta = log_inc - payer.amt_mean
         if payer.claims == 0:
             payer.amt_mean = log_inc

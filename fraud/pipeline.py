@@ -72,9 +72,9 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def build_estimator(seed: int = 0) -> Pipeline:
+def build_estimator(seed: int = 0, max_iter: int = 250) -> Pipeline:
     booster = HistGradientBoostingClassifier(
-        max_iter=250,
+        max_iter=max_iter,
         learning_rate=0.08,
         max_leaf_nodes=31,
         min_samples_leaf=20,

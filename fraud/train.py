@@ -92,7 +92,7 @@ def _weights(labels: npt.NDArray[np.int64], scored: int) -> npt.NDArray[np.float
     return np.where(labels == 1, 1.0, max(weight, 1.0))
 
 
-def train(events: Path, out: Path, seed: int = 0) -> dict[str, Any]:
+def train(events: Path, out: Path, seed: int = 0, max_iter: int = 250) -> dict[str, Any]:
     """Train, evaluate on the latest fifth of the labelled events, refit on all, save."""
     data = build_training_set(events)
     positives = int(data.labels.sum())
@@ -105,7 +105,7 @@ def train(events: Path, out: Path, seed: int = 0) -> dict[str, Any]:
     cut = int(len(order) * 0.8)
     train_idx, test_idx = order[:cut], order[cut:]
     weights = _weights(data.labels, data.scored)
-    holdout = build_estimator(seed)
+    holdout = build_estimator(seed, max_iter)
     holdout.fit(
         data.rows[train_idx],
         data.labels[train_idx],
@@ -118,7 +118,7 @@ def train(events: Path, out: Path, seed: int = 0) -> dict[str, Any]:
         metrics["holdout_pr_auc"] = round(float(average_precision_score(y_test, proba)), 4)
         metrics["holdout_roc_auc"] = round(float(roc_auc_score(y_test, proba)), 4)
         metrics["holdout_events"] = len(test_idx)
-    estimator = build_estimator(seed)
+    estimator = build_estimator(seed, max_iter)
     estimator.fit(data.rows, data.labels, classifier__sample_weight=weights)
     legit = data.rows[data.labels == 0]
     with np.errstate(all="ignore"):
@@ -144,6 +144,7 @@ def train(events: Path, out: Path, seed: int = 0) -> dict[str, Any]:
         "estimator": "Pipeline(CalibratedClassifierCV(HistGradientBoostingClassifier, "
         "method='isotonic', cv=3, ensemble=False))",
         "seed": seed,
+        "max_iter": max_iter,
     }
     FraudPipeline(estimator, metadata).save(out)
     return metadata
