@@ -7,6 +7,7 @@ import hashlib
 import json
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
@@ -102,7 +103,7 @@ def _write_decisions(out: IO[str], decisions: list[Decision]) -> None:
 
 
 def score_file(
-    scorer: Scorer, events: IO[bytes], out: IO[str], rejects: IO[str], progress: bool = True
+    scorer: Scorer, events: Iterable[bytes], out: IO[str], rejects: IO[str], progress: bool = True
 ) -> dict[str, int]:
     """Stream ``events`` through ``scorer``: decisions to ``out``, bad lines to ``rejects``."""
     reader = EventReader()

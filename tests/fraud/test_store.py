@@ -7,7 +7,9 @@ def test_lru_eviction_keeps_memory_bounded() -> None:
     store = InMemoryStore(max_per_kind=3)
     for i in range(3):
         store.put("channel", f"c{i}", ChannelRecord("rA", "rB", "ED", 10, 0.0))
-    store.put("channel", "c0", store.get("channel", "c0"))  # touch: c1 is now the oldest
+    touched = store.get("channel", "c0")
+    assert touched is not None
+    store.put("channel", "c0", touched)  # touch: c1 is now the oldest
     store.put("channel", "c3", ChannelRecord("rA", "rB", "ED", 10, 0.0))
     assert store.count("channel") == 3
     assert store.get("channel", "c1") is None
