@@ -159,17 +159,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the median is reported")
     args = parser.parse_args(argv)
 
-    cpu = min(os.sched_getaffinity(0))
+    allowed = os.sched_getaffinity(0)
+    cpu = min(allowed)
     os.sched_setaffinity(0, {cpu})
+    try:
+        _report(args.seconds, args.claims, args.rounds, cpu)
+    finally:
+        os.sched_setaffinity(0, allowed)
+
+
+def _report(seconds: float, claim_count: int, rounds: int, cpu: int) -> None:
     print(
-        f"Claim verification, one core (CPU {cpu}), {args.claims} distinct claims per key type, "
-        f"median of {args.rounds} x {args.seconds:g} s"
+        f"Claim verification, one core (CPU {cpu}), {claim_count} distinct claims per key type, "
+        f"median of {rounds} x {seconds:g} s"
     )
     print(
         f"{'key type':<10} {'verify_claim/s':>15} {'xrpl-py/s':>10} {'ratio':>7} "
         f"{'C library alone/s':>18} {'verify_claim share':>19}"
     )
-    results = run(args.seconds, args.claims, args.rounds)
+    results = run(seconds, claim_count, rounds)
     for result in results:
         print(
             f"{result.key_type:<10} {result.ours_per_second:>15,.0f} "
