@@ -81,15 +81,22 @@ class Event:
 
 def parse_ts(value: object, field: str = "ts") -> float:
     """RFC 3339 UTC with a ``Z`` suffix to seconds since the epoch."""
+    # Fast path: the minute is cached, only seconds and the fraction are read.
+    if type(value) is str and len(value) >= 20 and value[-1] == "Z" and value[16] == ":":
+        base = _ts_cache.get(value[:16])
+        if base is not None:
+            seconds = value[17:19]
+            rest = value[19:-1]
+            if (
+                seconds.isdigit()
+                and seconds.isascii()
+                and seconds < "60"
+                and (not rest or (rest[0] == "." and 2 <= len(rest) <= 10 and rest[1:].isdigit()))
+                and rest.isascii()
+            ):
+                return base + int(seconds) + (float("0" + rest) if rest else 0.0)
     if not isinstance(value, str):
         raise EventRejected(f"{field} must be an RFC 3339 string", field)
-    cached = _ts_cache.get(value[:19]) if len(value) >= 20 else None
-    if cached is not None and value[19] in ".Z":
-        rest = value[19:]
-        if rest == "Z":
-            return cached
-        if rest[-1] == "Z" and 2 <= len(rest) <= 11 and rest[1:-1].isdigit() and rest.isascii():
-            return cached + float("0" + rest[:-1])
     match = _TS.match(value)
     if match is None:
         raise EventRejected(
@@ -101,7 +108,7 @@ def parse_ts(value: object, field: str = "ts") -> float:
         raise EventRejected(f"{field} is not a real date and time: {exc}", field) from None
     if len(_ts_cache) > 200_000:
         _ts_cache.clear()
-    _ts_cache[match.group(1)] = whole
+    _ts_cache[value[:16]] = whole - int(value[17:19])
     fraction = match.group(2)
     return whole + float("0" + fraction) if fraction else whole
 
@@ -135,10 +142,17 @@ def _account(data: dict[str, Any], field: str) -> str:
 
 
 def _hex64(data: dict[str, Any], field: str) -> str:
-    value = _str(data, field, 64)
-    if len(value) != 64 or not _HEX.issuperset(value):
-        raise EventRejected(f"{field} must be 64 hexadecimal characters", field)
-    return value.upper()
+    value = data.get(field)
+    # bytes.fromhex skips whitespace, so 64 chars giving 32 bytes means 64 hex digits.
+    if type(value) is str and len(value) == 64:
+        try:
+            if len(bytes.fromhex(value)) == 32:
+                return value.upper()
+        except ValueError:
+            pass
+    if value is None:
+        raise EventRejected(f"{field} is required", field)
+    raise EventRejected(f"{field} must be 64 hexadecimal characters", field)
 
 
 def _drops(data: dict[str, Any], field: str) -> tuple[int, str]:
@@ -186,13 +200,21 @@ def parse_event(data: object) -> Event:
 def _claim(event: Event, data: dict[str, Any]) -> None:
     event.channel_id = _hex64(data, "channel_id")
     event.amount, event.amount_text = _drops(data, "amount")
-    event.signature = _str(data, "signature", 300)
+    signature = data.get("signature")
+    if type(signature) is not str or not 0 < len(signature) <= 300:
+        signature = _str(data, "signature", 300)
+    event.signature = signature
     if data.get("public_key") is not None:
         event.public_key = _public_key(data, "public_key")
-    event.user_id = _opt_str(data, "user_id")
-    event.content_id = _opt_str(data, "content_id")
-    event.ip = _opt_str(data, "ip", 64)
-    event.device_id = _opt_str(data, "device_id")
+    for name, limit in _CLAIM_OPTIONAL:
+        value = data.get(name)
+        if value is not None:
+            if type(value) is not str or not 0 < len(value) <= limit:
+                _str(data, name, limit)
+            setattr(event, name, value)
+
+
+_CLAIM_OPTIONAL = (("user_id", 256), ("content_id", 256), ("ip", 64), ("device_id", 256))
 
 
 def _account_funded(event: Event, data: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from fraud.checks import check_claim
 from fraud.events import Event
@@ -87,8 +88,7 @@ FEATURES: tuple[str, ...] = tuple(FEATURE_PHRASES)
 _N = len(FEATURES)
 
 
-@dataclass(frozen=True, slots=True)
-class RecentEvent:
+class RecentEvent(NamedTuple):
     ts: str
     event_id: str
     type: str

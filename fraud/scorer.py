@@ -27,6 +27,14 @@ from fraud.store import FeatureStore, InMemoryStore
 __all__ = ["Decision", "Scorer"]
 
 _dumps = json.dumps
+_LOW_RISK = Reason("model_low_risk", REASONS["model_low_risk"])
+
+
+def _json_str(text: str) -> str:
+    """A JSON string literal; plain ASCII skips the encoder."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return _dumps(text)
 
 
 @dataclass(slots=True)
@@ -44,13 +52,13 @@ class Decision:
     def to_json(self) -> str:
         """The contract's output line (without the newline), built without a dict."""
         reasons = ",".join(
-            f'{{"code":"{r.code}","detail":{_dumps(r.detail)}}}' for r in self.reasons
+            f'{{"code":"{r.code}","detail":{_json_str(r.detail)}}}' for r in self.reasons
         )
         return (
-            f'{{"event_id":{_dumps(self.event_id)},"type":"{self.type}","score":{self.score},'
+            f'{{"event_id":{_json_str(self.event_id)},"type":"{self.type}","score":{self.score},'
             f'"probability":{self.probability!r},"risk_level":"{self.risk_level}",'
             f'"decision":"{self.decision}","reasons":[{reasons}],'
-            f'"model_version":{_dumps(self.model_version)}}}'
+            f'"model_version":{_json_str(self.model_version)}}}'
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -151,7 +159,7 @@ class Scorer:
             if action != "allow":
                 explain.append(len(decisions))
             elif not reasons:
-                reasons = [Reason("model_low_risk", REASONS["model_low_risk"])]
+                reasons = [_LOW_RISK]
             decisions.append(
                 Decision(
                     event.id,
