@@ -40,6 +40,8 @@ class FraudSettings(BaseSettings):
     default_days: int = Field(10, ge=1)
     default_seed: int = 7
     batch_size: int = Field(2048, ge=1)
+    # Native threads the model may use per scoring thread (1: one core, steady latency).
+    model_threads: int = Field(1, ge=1, le=64)
 
     @model_validator(mode="after")
     def _ordered_thresholds(self) -> FraudSettings:

@@ -9,11 +9,13 @@ documented in :mod:`fraud.rules`.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from fraud.config import FraudSettings
 from fraud.events import Event
@@ -27,6 +29,7 @@ from fraud.store import FeatureStore, InMemoryStore
 __all__ = ["Decision", "Scorer"]
 
 _dumps = json.dumps
+_thread_state = threading.local()
 _LOW_RISK = Reason("model_low_risk", REASONS["model_low_risk"])
 
 
@@ -102,9 +105,18 @@ class Scorer:
             return "elevated"
         return "normal"
 
+    def _limit_model_threads(self) -> None:
+        # OpenMP thread limits are per calling thread: a web server's worker threads would
+        # each start a team of all cores, whose barriers stall for milliseconds when the
+        # cores are busy. Set the limit once in every thread that scores.
+        if getattr(_thread_state, "limited", None) != self.settings.model_threads:
+            threadpool_limits(limits=self.settings.model_threads, user_api="openmp")
+            _thread_state.limited = self.settings.model_threads
+
     def score(self, events: Sequence[Event]) -> list[Decision]:
         """One decision per scored event of ``events``, in order."""
         settings = self.settings
+        self._limit_model_threads()
         ruleset = self.rules.maybe_reload()
         version = f"{self.pipeline.model_version}+{ruleset.version}"
         observations: list[Observation] = []
