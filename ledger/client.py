@@ -140,7 +140,7 @@ class _PooledJsonRpcClient(AsyncJsonRpcClient):
         limit = min(timeout, self._timeout_seconds)
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=limit, transport=self._transport)
-        method = request.method.value
+        method = _method_name(request)
         try:
             async with asyncio.timeout(limit):
                 reply = await self._http.post(self.url, json=request_to_json_rpc(request))
@@ -173,6 +173,12 @@ class _PooledJsonRpcClient(AsyncJsonRpcClient):
         if self._http is not None:
             await self._http.aclose()
             self._http = None
+
+
+def _method_name(request: Request) -> str:
+    # Typed requests carry a RequestMethod enum; GenericRequest a plain string.
+    method = request.method
+    return str(getattr(method, "value", method))
 
 
 def _reason(error: httpx.TransportError) -> str:
@@ -376,7 +382,7 @@ class LedgerClient:
             raise InvalidAddress(address or "", f"the node rejected the address {address!r}")
         detail = _ERROR_HINTS.get(error) or result.get("error_message") or error
         raise LedgerRequestFailed(
-            error, f"the ledger node refused the {request.method.value} request: {detail}"
+            error, f"the ledger node refused the {_method_name(request)} request: {detail}"
         )
 
 

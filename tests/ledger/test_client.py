@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from xrpl.core.addresscodec import classic_address_to_xaddress
+from xrpl.models.requests import GenericRequest
 
 from ledger import (
     AccountNotFound,
@@ -453,6 +454,16 @@ async def test_other_rippled_errors_keep_their_code(
         await client.server_info()
     assert caught.value.error == "tooBusy"
     assert "too busy" in caught.value.message
+
+
+async def test_generic_requests_pass_through_the_same_connection(
+    client: LedgerClient, rippled: FakeRippled
+) -> None:
+    rippled.handlers["ledger_accept"] = lambda method, params: {"ledger_current_index": 9}
+    response = await client.xrpl_client.request(GenericRequest(method="ledger_accept"))
+    assert response.is_successful() and response.result["ledger_current_index"] == 9
+    with pytest.raises(LedgerRequestFailed, match="refused the sandbox_clock request"):
+        await client._call(GenericRequest(method="sandbox_clock"))
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
