@@ -204,6 +204,29 @@ class Scorer:
         ):
             decisions[i].reasons = (decisions[i].reasons + model_reasons)[:top]
 
+    def _recent_events(self, account: str | None, event_id: str) -> tuple[dict[str, Any], ...]:
+        """The account's last ten events up to and including ``event_id`` (newest last)."""
+        found: list[dict[str, Any]] = []
+        seen_self = False
+        for r in reversed(self.engine.recent):
+            if not seen_self:
+                seen_self = r.event_id == event_id
+                if not seen_self:
+                    continue
+            if r.account == account:
+                found.append(
+                    {
+                        "ts": r.ts,
+                        "event_id": r.event_id,
+                        "type": r.type,
+                        "channel_id": r.channel_id,
+                        "amount_drops": r.amount,
+                    }
+                )
+                if len(found) == 10:
+                    break
+        return tuple(reversed(found))
+
     def _escalate(self, obs: Observation, decision: Decision) -> None:
         event = obs.event
         if decision.decision == "block" and self.alert_sink is not None:
@@ -231,17 +254,7 @@ class Scorer:
                     "claims": channel.claim_count,
                     "closed": channel.closed,
                 }
-            recent = tuple(
-                {
-                    "ts": r.ts,
-                    "event_id": r.event_id,
-                    "type": r.type,
-                    "channel_id": r.channel_id,
-                    "amount_drops": r.amount,
-                }
-                for r in list(self.engine.recent)[-500:]
-                if r.account == obs.payer
-            )[-10:]
+            recent = self._recent_events(obs.payer, event.id)
             features = {
                 name: value
                 for name, value in zip(FEATURES, obs.features, strict=True)
