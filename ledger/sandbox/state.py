@@ -166,7 +166,13 @@ class LedgerState:
 
     def _header_hash(self, header: LedgerHeader) -> str:
         text = json.dumps(
-            [header.index, header.parent_hash, header.close_time, header.total_coins, *header.tx_hashes]
+            [
+                header.index,
+                header.parent_hash,
+                header.close_time,
+                header.total_coins,
+                *header.tx_hashes,
+            ]
         )
         return sha512_half(b"LWR\x00" + text.encode()).hex().upper()
 
