@@ -8,6 +8,7 @@ own connection, and ``ledger_accept`` closes a ledger, as on a standalone ripple
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import os
 import socket
@@ -16,6 +17,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -59,10 +61,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+@contextlib.contextmanager
+def _running_sandbox(tmp_path: Path, *options: str) -> Iterator[Sandbox]:
+    """The ``sandbox`` command's main() in a child process on a free port, until exit."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("sandbox") / "sandbox.log"
+    log = tmp_path / "sandbox.log"
     command = [
         sys.executable,
         "-c",
@@ -71,6 +74,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
         "127.0.0.1",
         "--port",
         str(port),
+        *options,
     ]
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -78,7 +82,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
                 pytest.fail(f"the sandbox exited with {process.returncode}:\n{log.read_text()}")
@@ -89,7 +93,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"the sandbox did not answer within 30 s:\n{log.read_text()}")
+                pytest.fail(f"the sandbox did not answer within 60 s:\n{log.read_text()}")
             time.sleep(0.2)
         yield Sandbox(url, log)
     finally:
@@ -99,6 +103,18 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    with _running_sandbox(tmp_path_factory.mktemp("sandbox")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def demo_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    with _running_sandbox(tmp_path_factory.mktemp("demo"), "--seed-demo") as running:
+        yield running
 
 
 @pytest.fixture
@@ -255,3 +271,95 @@ async def test_client_works_inside_a_running_loop_with_concurrent_queries(
 ) -> None:
     overviews = await asyncio.gather(*(ledger.account_overview(GENESIS_ADDRESS) for _ in range(5)))
     assert len({o.balance_drops for o in overviews}) == 1
+
+
+# -- the demo world (sandbox --seed-demo), as the assistant will see it ---------------------
+
+
+@pytest.fixture
+async def demo_ledger(demo_sandbox: Sandbox) -> AsyncIterator[LedgerClient]:
+    async with LedgerClient(demo_sandbox.url, 5.0) as client:
+        yield client
+
+
+async def test_every_demo_account_has_a_consistent_overview(demo_ledger: LedgerClient) -> None:
+    from ledger.sandbox.demo import DEMO
+
+    for account in DEMO.accounts:
+        overview = await demo_ledger.account_overview(account.address)
+        assert overview.validated and overview.balance_drops > 0, account.name
+        assert overview.reserve_drops == (
+            overview.base_reserve_drops + overview.owner_count * overview.owner_reserve_drops
+        )
+        assert overview.spendable_drops == max(0, overview.balance_drops - overview.reserve_drops)
+        channels = await demo_ledger.channels(account.address)
+        assert overview.channel_count == len(channels)
+        assert overview.locked_in_channels_drops == sum(c.remaining_drops for c in channels)
+
+
+async def test_demo_channels_read_as_their_described_state(demo_ledger: LedgerClient) -> None:
+    from ledger.sandbox.demo import DEMO
+
+    now = datetime.now(UTC)
+    for demo_channel in DEMO.channels:
+        payer = DEMO.account(demo_channel.payer).address
+        found = {c.channel_id: c for c in await demo_ledger.channels(payer)}
+        channel = found.get(demo_channel.channel_id)
+        if demo_channel.state == "closed":
+            assert channel is None
+            continue
+        assert channel is not None, demo_channel.key
+        assert channel.destination == DEMO.account(demo_channel.creator).address
+        assert channel.remaining_drops == channel.amount_drops - channel.balance_drops
+        if demo_channel.state == "healthy":
+            assert not channel.closing and channel.remaining_drops > channel.amount_drops // 2
+        elif demo_channel.state == "nearly_exhausted":
+            assert channel.remaining_drops * 10 <= channel.amount_drops
+        elif demo_channel.state == "expired":
+            assert channel.closing and channel.expiration is not None
+            assert channel.expiration < now
+        elif demo_channel.state == "closing":
+            assert channel.closing and channel.expiration is not None
+            assert channel.expiration > now
+        elif demo_channel.state == "past_cancel_after":
+            assert channel.cancel_after is not None and channel.cancel_after < now
+
+
+async def test_demo_transactions_are_explained(demo_ledger: LedgerClient) -> None:
+    from ledger.sandbox.demo import DEMO
+
+    for name, tx_hash in DEMO.transactions.items():
+        status = await demo_ledger.transaction(tx_hash)
+        assert status.tx_hash == tx_hash and status.validated, name
+        assert status.close_time is not None and status.ledger_index is not None
+    stale = await demo_ledger.transaction(DEMO.transactions["stale_claim"])
+    assert stale.result_code == "tecUNFUNDED_PAYMENT" and "stale" in stale.result_explained
+    too_small = await demo_ledger.transaction(DEMO.transactions["payment_too_small"])
+    assert too_small.result_code == "tecNO_DST_INSUF_XRP"
+    assert "1 XRP" in too_small.result_explained
+
+
+async def test_demo_history_pages_cover_the_whole_history(demo_ledger: LedgerClient) -> None:
+    from ledger.sandbox.demo import DEMO
+
+    creator = DEMO.account("theo").address
+    everything = await demo_ledger.history(creator, limit=400)
+    assert everything.marker is None and len(everything.transactions) > 5
+    paged: list[str] = []
+    marker: object | None = None
+    while True:
+        page = await demo_ledger.history(creator, limit=5, marker=marker)
+        assert len(page.transactions) <= 5
+        paged.extend(t.tx_hash for t in page.transactions)
+        marker = page.marker
+        if marker is None:
+            break
+    assert paged == [t.tx_hash for t in everything.transactions]
+    indexes = [t.ledger_index or 0 for t in everything.transactions]
+    assert indexes == sorted(indexes, reverse=True)  # newest first
+    week_ago = datetime.now(UTC) - timedelta(days=7)
+    recent = await demo_ledger.history(creator, limit=400, since=week_ago)
+    assert recent.transactions and all(
+        t.close_time is not None and t.close_time >= week_ago for t in recent.transactions
+    )
+    assert len(recent.transactions) < len(everything.transactions)
