@@ -11,11 +11,18 @@ __all__ = ["main"]
 
 
 def _demo_lines() -> list[str]:
-    try:
-        from ledger.sandbox import demo
-    except ImportError:
-        return []
-    return demo.try_this_lines() if hasattr(demo, "try_this_lines") else []
+    from ledger.sandbox.demo import DEMO
+
+    alice = DEMO.account("alice").address
+    bruno = DEMO.account("bruno").address
+    return [
+        f"what is the balance of {alice}?",
+        f"how are the channels of {bruno} doing?",
+        f"what happened to transaction {DEMO.transactions['stale_claim']}?",
+        f"show the last payments of {alice}",
+        "my wallet won't connect",
+        "I want to talk to a human",
+    ]
 
 
 def run() -> int:
@@ -29,11 +36,9 @@ def run() -> int:
     except KeyboardInterrupt:
         return 130
     print(f"\nReady. Open {stack.api_url}/ to chat with the assistant.")
-    lines = _demo_lines()
-    if lines:
-        print("Things to try:")
-        for line in lines:
-            print("  •", line)
+    print("Things to try (demo wallets live in the sandbox node):")
+    for line in _demo_lines():
+        print("  •", line)
     print(
         f"Logs: {stack.settings.log_dir}/<sandbox|actions|rasa|api>.log   Ctrl-C stops everything."
     )

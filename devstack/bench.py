@@ -88,9 +88,9 @@ async def _concurrent(
 
 
 def chat_bench(n: int = 200, conversations: int = 20, per: int = 10) -> None:
-    from ledger.sandbox import demo
+    from ledger.sandbox.demo import DEMO
 
-    address = demo.bench_address()
+    address = DEMO.account("alice").address
     settings = StackSettings(
         sandbox_port=51334,
         rasa_port=5105,
