@@ -1,0 +1,70 @@
+"""End to end, as `make run` starts it: api → Rasa → action server → ledger client → sandbox."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+from xrpl.clients import JsonRpcClient
+from xrpl.models.requests import AccountInfo
+
+from devstack.config import ROOT, StackSettings
+from devstack.stack import Stack
+from ledger.sandbox.demo import DEMO
+from tests.conftest import IN_CI
+
+pytestmark = [pytest.mark.stack, pytest.mark.slow]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    model = ROOT / "var" / "rasa" / "current.tar.gz"
+    if not model.exists() or not (ROOT / ".venv-rasa" / "bin" / "rasa").exists():
+        message = "no trained Rasa model or .venv-rasa: run 'make setup' (make test does)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    log_dir: Path = tmp_path_factory.mktemp("stack-logs")
+    settings = StackSettings(
+        sandbox_port=_free_port(),
+        rasa_port=_free_port(),
+        actions_port=_free_port(),
+        api_port=_free_port(),
+        log_dir=log_dir,
+    )
+    with Stack(settings) as running:
+        yield running
+
+
+def _ask(stack: Stack, text: str, conversation_id: str) -> str:
+    response = httpx.post(
+        f"{stack.api_url}/chat/messages",
+        json={"conversation_id": conversation_id, "text": text},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return " ".join(message["text"] for message in response.json()["messages"])
+
+
+def test_balance_question_is_answered_from_the_sandbox(stack: Stack) -> None:
+    address = DEMO.account("alice").address
+    ledger = JsonRpcClient(stack.ledger_url).request(AccountInfo(account=address))
+    balance_xrp = Decimal(ledger.result["account_data"]["Balance"]) / 1_000_000
+
+    answer = _ask(stack, f"what is the balance of {address}?", "smoke_balance_1")
+
+    assert f"{balance_xrp.normalize():f} XRP" in answer.replace(",", ""), answer
+
+
+def test_a_greeting_gets_a_reply(stack: Stack) -> None:
+    assert _ask(stack, "hello", "smoke_greeting_1").strip()
