@@ -1,0 +1,101 @@
+"""When unsure: the two likeliest meanings as buttons plus "Something else"; after two failed
+attempts in a row, a person is offered. Intent names never reach the user."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.replies import HUMAN_BUTTON
+
+__all__ = ["INTENT_LABELS", "ActionClarify", "failed_attempts"]
+
+INTENT_LABELS: dict[str, str] = {
+    "greet": "Just saying hello",
+    "goodbye": "Saying goodbye",
+    "thanks": "Saying thanks",
+    "bot_challenge": "Asking whether I'm a bot",
+    "chitchat": "Just chatting",
+    "check_balance": "Check my XRP balance",
+    "explain_reserve": "Why some of my XRP is reserved",
+    "transaction_status": "Check a transaction",
+    "transaction_history": "See my recent transactions",
+    "payment_check": "Did my payment to a creator go through?",
+    "channel_status": "My payment channels",
+    "channel_add_funds": "Add funds to a channel",
+    "channel_close": "Close a channel / get locked XRP back",
+    "wallet_connection": "My wallet won't connect",
+    "browser_problem": "The site doesn't work in my browser",
+    "fees_reserves": "Fees and reserves",
+    "how_it_works": "How payments work here",
+    "creator_payouts": "Creator payouts",
+    "account_security": "Account security (seed, phishing)",
+    "fraud_report": "Report fraud",
+    "dispute": "Dispute a payment",
+    "human_request": "Talk to a person",
+    "complaint": "Make a complaint",
+}
+_NEUTRAL = {"nlu_fallback", "something_else", "affirm", "deny", "inform", "out_of_scope"}
+_SOMETHING_ELSE = {"title": "Something else", "payload": "/something_else"}
+
+
+def failed_attempts(tracker: Tracker) -> int:
+    """User turns in a row, up to now, that could not be understood ("something else" clicks
+    and bare yes/no do not break the run)."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent == "nlu_fallback":
+            count += 1
+        elif intent not in {"something_else", "deny"}:
+            break
+    return count
+
+
+def _guesses(tracker: Tracker) -> list[dict[str, Any]]:
+    message = tracker.latest_message or {}
+    ranking = message.get("intent_ranking") or []
+    entities = {
+        e["entity"]: e["value"]
+        for e in message.get("entities", [])
+        if e.get("entity") and isinstance(e.get("value"), str)
+    }
+    suffix = json.dumps(entities) if entities else ""
+    buttons = []
+    for item in ranking:
+        name = item.get("name")
+        if name in _NEUTRAL or name not in INTENT_LABELS:
+            continue
+        buttons.append({"title": INTENT_LABELS[name], "payload": f"/{name}{suffix}"})
+        if len(buttons) == 2:
+            break
+    return buttons
+
+
+class ActionClarify(Action):
+    def name(self) -> str:
+        return "action_clarify"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        guesses = _guesses(tracker)
+        if failed_attempts(tracker) >= 2:
+            dispatcher.utter_message(
+                text="I'm sorry, I still can't work out what you need. Would you like me to "
+                "connect you with a person? They'll see this conversation.",
+                buttons=[HUMAN_BUTTON, *guesses[:1], _SOMETHING_ELSE],
+            )
+            return [SlotSet("escalation_kind", "fallback")]
+        dispatcher.utter_message(
+            text="I'm not sure I understood. Did you mean one of these?",
+            buttons=[*guesses, _SOMETHING_ELSE],
+        )
+        return []

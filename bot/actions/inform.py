@@ -1,0 +1,62 @@
+"""A bare address, hash, amount, wallet or browser: used for the question that asked for it."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.balance import answer_balance
+from bot.actions.channels import answer_channels
+from bot.actions.transactions import answer_history, answer_payment_check, answer_transaction
+from bot.context import entity_values
+from bot.entities import check_amount
+from ledger import drops_to_xrp_text
+
+__all__ = ["ActionHandleInform"]
+
+
+class ActionHandleInform(Action):
+    def name(self) -> str:
+        return "action_handle_inform"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        awaiting = tracker.get_slot("awaiting")
+        if entity_values(tracker, "hash"):
+            if awaiting == "channels":
+                return await answer_channels(dispatcher, tracker)
+            return await answer_transaction(dispatcher, tracker)
+        if entity_values(tracker, "address"):
+            if awaiting == "history":
+                return await answer_history(dispatcher, tracker)
+            if awaiting == "channels":
+                return await answer_channels(dispatcher, tracker)
+            if awaiting == "payment":
+                return await answer_payment_check(dispatcher, tracker)
+            return await answer_balance(dispatcher, tracker, explain_reserve=awaiting == "reserve")
+        if amounts := entity_values(tracker, "amount"):
+            checked = check_amount(amounts[0])
+            if checked.drops is None:
+                dispatcher.utter_message(text=checked.correction)
+            else:
+                dispatcher.utter_message(
+                    text=f"Noted: {drops_to_xrp_text(checked.drops)} ({checked.drops} drops). "
+                    "What would you like to do with it: check a payment, or add funds to a "
+                    "channel?"
+                )
+            return []
+        wallet = entity_values(tracker, "wallet") or entity_values(tracker, "browser")
+        if wallet:
+            dispatcher.utter_message(
+                text=f"Thanks, noted {wallet[0]}. What's the problem: does it fail to connect, "
+                "or does the site not work?"
+            )
+            return []
+        dispatcher.utter_message(
+            text="Thanks. What would you like me to do with that? I can check a balance, a "
+            "transaction or your channels."
+        )
+        return []

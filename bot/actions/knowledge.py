@@ -1,0 +1,89 @@
+"""Questions with a short scripted answer, completed from the knowledge base when it is there:
+fees and reserves, how it works, creator payouts, account security, adding funds to and closing
+channels, and anything out of scope."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.knowledge import kb_search
+from bot.replies import HUMAN_BUTTON
+
+__all__ = ["SCRIPTED", "ActionAnswerTopic"]
+
+SCRIPTED: dict[str, str] = {
+    "fees_reserves": (
+        "Each XRP Ledger transaction costs a tiny network fee, normally 10 drops "
+        "(0.00001 XRP), which is destroyed, not paid to us. Separately, the ledger holds a "
+        "reserve in every account (1 XRP, plus 0.2 XRP for each object such as a payment "
+        "channel); it is not spent and comes back when the object is removed."
+    ),
+    "how_it_works": (
+        "You pay creators through an XRP Ledger payment channel: you put XRP into the channel "
+        "once, then each tip is a signed claim that costs no fee and arrives instantly. The "
+        "creator redeems the claims on the ledger, and whatever you did not spend comes back to "
+        "you when the channel closes."
+    ),
+    "creator_payouts": (
+        "Creators are paid by redeeming their fans' claims on the ledger: the platform submits "
+        "the latest claim of each channel, which moves the XRP from the channel to the creator's "
+        "account. Only the highest claim counts, so nothing is lost by redeeming later."
+    ),
+    "account_security": (
+        "Never share your secret key or recovery phrase: no one from support will ever ask for "
+        "it. If it may be exposed, create a new wallet now and move your XRP to it, then close "
+        "your channels from the old one. If you typed it into a suspicious site, treat it as "
+        "stolen."
+    ),
+    "channel_add_funds": (
+        "To add funds, open your wallet from the creator's page and choose 'Top up channel': it "
+        "sends a PaymentChannelFund transaction that adds XRP to the same channel, so your "
+        "claims keep working. You need that much spendable XRP above your reserve."
+    ),
+    "channel_close": (
+        "To close a channel, choose 'Close channel' in your wallet: the creator first gets time "
+        "to redeem your last claim (the channel's settle delay), then the channel closes and the "
+        "XRP you did not spend, plus the 0.2 XRP owner reserve, returns to your account "
+        "automatically. Ask me for your channel status to see its settle delay."
+    ),
+    "out_of_scope": (
+        "That's outside what I can help with here: I answer questions about your XRP balance, "
+        "transactions, payment channels, wallets and this platform."
+    ),
+}
+_OFFER_HUMAN = {"account_security", "out_of_scope"}
+
+
+class ActionAnswerTopic(Action):
+    def name(self) -> str:
+        return "action_answer_topic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name") or "out_of_scope"
+        question = str(message.get("text") or "").strip()
+        scripted = SCRIPTED.get(intent, SCRIPTED["out_of_scope"])
+        result = await kb_search(question) if question and not question.startswith("/") else None
+        best = result.hits[0] if result is not None and result.confident and result.hits else None
+        events: list[EventType] = []
+        if best is not None and intent == "out_of_scope":
+            text = f'From our help centre, "{best.title}": {best.passage} ({best.url})'
+        elif best is not None:
+            text = f'{scripted}\nMore in our help centre, "{best.title}": {best.url}'
+        else:
+            text = scripted
+        buttons = []
+        if intent in _OFFER_HUMAN and best is None:
+            text += " If you'd like, I can connect you with a person."
+            buttons = [HUMAN_BUTTON]
+        if intent == "account_security":
+            events.append(SlotSet("escalation_kind", "account_security"))
+            if not buttons:
+                buttons = [HUMAN_BUTTON]
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return events

@@ -1,0 +1,181 @@
+"""Transactions: status by hash, recent history, and "did my payment to <creator> go through"."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.config import get_settings
+from bot.context import entity_values, linked_wallets, remember
+from bot.entities import check_address
+from bot.formatting import as_json, history_line, short, transaction_text
+from bot.ledger_access import lookup
+from bot.replies import answer_failure, latest_hash, resolve_address
+from ledger import LedgerError, drops_to_xrp_text
+
+__all__ = [
+    "ActionPaymentCheck",
+    "ActionTransactionHistory",
+    "ActionTransactionStatus",
+    "answer_history",
+    "answer_transaction",
+    "period_of",
+]
+
+_LAST_N = re.compile(r"\blast\s+(\d{1,2})\b")
+
+
+def period_of(text: str, now: datetime) -> tuple[datetime | None, int | None, str]:
+    """(since, count, words) from phrases like "yesterday", "this week", "last 5"."""
+    lowered = text.lower()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if "today" in lowered:
+        return midnight, None, "today"
+    if "yesterday" in lowered:
+        return midnight - timedelta(days=1), None, "since yesterday"
+    if "month" in lowered or "30 days" in lowered:
+        return now - timedelta(days=30), None, "over the last 30 days"
+    if "week" in lowered or "7 days" in lowered:
+        return now - timedelta(days=7), None, "over the last 7 days"
+    if match := _LAST_N.search(lowered):
+        return None, max(1, min(int(match.group(1)), 20)), ""
+    return None, None, ""
+
+
+async def answer_transaction(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    tx_hash, events = latest_hash(dispatcher, tracker, "transaction hash", "transaction")
+    if tx_hash is None:
+        return events
+    try:
+        tx = await lookup(lambda ledger: ledger.transaction(tx_hash))
+    except LedgerError as error:
+        return events + answer_failure(dispatcher, tracker, error, f"transaction {tx_hash}")
+    dispatcher.utter_message(text=transaction_text(tx))
+    return events + remember(tracker, transactions=as_json(tx))
+
+
+async def answer_history(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    address, events = resolve_address(dispatcher, tracker, "history")
+    if address is None:
+        return events
+    settings = get_settings()
+    now = datetime.now(UTC)
+    since, count, words = period_of((tracker.latest_message or {}).get("text") or "", now)
+    limit = count or (50 if since else settings.history_limit)
+    try:
+        page = await lookup(lambda ledger: ledger.history(address, limit=limit, since=since))
+    except LedgerError as error:
+        return events + answer_failure(dispatcher, tracker, error, f"history of {address}")
+    shown = page.transactions[: max(limit if not since else 10, 1)]
+    if not shown:
+        when = f" {words}" if words else ""
+        dispatcher.utter_message(text=f"I found no transactions for {address}{when}.")
+        return events
+    head = f"{'Transactions' if since else 'The last ' + str(len(shown)) + ' transactions'}"
+    head += f" of {address}{' ' + words if words else ''}:"
+    lines = [history_line(tx, address) for tx in shown]
+    if since and len(page.transactions) > len(shown):
+        lines.append(f"...and {len(page.transactions) - len(shown)} more.")
+    dispatcher.utter_message(text="\n".join([head, *lines]))
+    return events + remember(tracker, transactions=[as_json(tx) for tx in shown[:5]])
+
+
+async def answer_payment_check(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """The creator is the address in this message; the payer is the user's wallet."""
+    typed = entity_values(tracker, "address")
+    wallets = linked_wallets(tracker)
+    payer = wallets[0] if wallets else None
+    creator: str | None = None
+    if typed:
+        checked = check_address(typed[-1])
+        if checked.value is None:
+            dispatcher.utter_message(text=checked.correction)
+            return []
+        creator = checked.value
+    if payer is None:
+        earlier = tracker.get_slot("address")
+        payer = check_address(str(earlier)).value if earlier else None
+        if payer == creator:
+            payer = None
+    if payer is None:
+        dispatcher.utter_message(
+            text="To check your payments I need your own wallet: sign in, or send me the address "
+            "you pay from, then ask again."
+        )
+        return []
+    try:
+        channels = await lookup(lambda ledger: ledger.channels(payer, creator))
+        page = await lookup(lambda ledger: ledger.history(payer, limit=20))
+    except LedgerError as error:
+        return answer_failure(dispatcher, tracker, error, f"payments of {payer}")
+    direct = [
+        tx
+        for tx in page.transactions
+        if tx.account == payer
+        and tx.tx_type in {"Payment", "PaymentChannelClaim"}
+        and (creator is None or tx.counterparty == creator)
+    ][:3]
+    lines: list[str] = []
+    for channel in channels[:3]:
+        lines.append(
+            f"Your channel to {short(channel.destination)} has paid out "
+            f"{drops_to_xrp_text(channel.balance_drops)} of "
+            f"{drops_to_xrp_text(channel.amount_drops)} to the creator; "
+            f"{drops_to_xrp_text(channel.remaining_drops)} is left. Tips by claim reach the "
+            "creator when they redeem the claim, so a claim not redeemed yet is safe in the "
+            "channel."
+        )
+    for tx in direct:
+        state = "went through" if tx.succeeded else f"did not go through ({tx.result_explained})"
+        amount = drops_to_xrp_text(tx.amount_drops) if tx.amount_drops is not None else "a payment"
+        lines.append(f"Your {amount} to {short(tx.counterparty or '?')} {state}.")
+    if not lines:
+        target = f"to {creator}" if creator else "to creators"
+        lines.append(
+            f"I found no channel and no recent payment from {payer} {target}. If you paid from "
+            "another wallet, send me that address; if you just paid, wait a few seconds and ask "
+            "again."
+        )
+    dispatcher.utter_message(text="\n".join(lines))
+    return remember(
+        tracker,
+        channels=[as_json(c) for c in channels[:5]],
+        transactions=[as_json(tx) for tx in direct],
+    )
+
+
+class ActionTransactionStatus(Action):
+    def name(self) -> str:
+        return "action_transaction_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await answer_transaction(dispatcher, tracker)
+
+
+class ActionTransactionHistory(Action):
+    def name(self) -> str:
+        return "action_transaction_history"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await answer_history(dispatcher, tracker)
+
+
+class ActionPaymentCheck(Action):
+    def name(self) -> str:
+        return "action_payment_check"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await answer_payment_check(dispatcher, tracker)

@@ -1,0 +1,194 @@
+"""Wallet connection and browser problems: a form collects what an agent would ask for, then
+guidance fitted to the wallet and browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.context import remember
+
+__all__ = [
+    "ActionTroubleshootBrowser",
+    "ActionTroubleshootWallet",
+    "ValidateBrowserForm",
+    "ValidateWalletForm",
+    "browser_steps",
+    "wallet_steps",
+]
+
+WALLETS = {
+    "xaman": "Xaman",
+    "xumm": "Xaman",
+    "gemwallet": "GemWallet",
+    "gem wallet": "GemWallet",
+    "crossmark": "Crossmark",
+    "ledger": "Ledger device",
+    "ledger nano": "Ledger device",
+}
+BROWSERS = {
+    "chrome": "Chrome",
+    "google chrome": "Chrome",
+    "firefox": "Firefox",
+    "safari": "Safari",
+    "brave": "Brave",
+    "edge": "Edge",
+    "microsoft edge": "Edge",
+    "opera": "Opera",
+    "chromium": "Chromium",
+    "samsung internet": "Samsung Internet",
+}
+_WALLET_STEPS = {
+    "Xaman": "Open Xaman on your phone, tap Scan and scan the QR code shown by the site; approve "
+    "the sign-in request in the app. If nothing happens, update Xaman and check the phone has "
+    "internet access, then click Connect again to get a fresh QR code (codes expire after a few "
+    "minutes).",
+    "GemWallet": "Make sure the GemWallet extension is installed, enabled and unlocked (click its "
+    "icon and enter your password), then reload the page and click Connect.",
+    "Crossmark": "Unlock the Crossmark extension first, check it is on the same network as the "
+    "site (mainnet vs testnet), then reload the page and click Connect.",
+    "Ledger device": "Plug in and unlock the device, open the XRP app on it, close Ledger Live "
+    "(it holds the connection), then click Connect. A browser with WebHID (Chrome, Edge, Brave) is "
+    "needed.",
+}
+_BROWSER_STEPS = {
+    "Safari": "In Safari, turn off 'Prevent cross-site tracking' for this site and allow pop-ups.",
+    "Brave": "In Brave, lower Shields for this site (the lion icon) so the wallet can talk to it.",
+    "Firefox": "In Firefox, set Enhanced Tracking Protection to off for this site (shield icon).",
+}
+
+
+def _known(value: Any, table: dict[str, str]) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    return table.get(text.lower(), text[:60])
+
+
+def wallet_steps(wallet: str | None, browser: str | None) -> str:
+    steps = [
+        _WALLET_STEPS.get(
+            wallet or "", "Unlock your wallet, reload the page and click Connect again."
+        )
+    ]
+    steps.append(
+        _BROWSER_STEPS.get(
+            browser or "", "Allow pop-ups for this site and disable ad-blockers for it."
+        )
+    )
+    steps.append("If it still fails, try a private window with only your wallet extension enabled.")
+    return " ".join(steps)
+
+
+def browser_steps(browser: str | None) -> str:
+    return " ".join(
+        [
+            "Reload the page with the cache bypassed (Ctrl+Shift+R, or Cmd+Shift+R on a Mac).",
+            _BROWSER_STEPS.get(
+                browser or "", "Allow pop-ups and disable ad-blockers for this site."
+            ),
+            "Check the browser is up to date, and try a private window: if it works there, an "
+            "extension or old cookies are the cause, so clear this site's cookies.",
+        ]
+    )
+
+
+class _TroubleshootingSlots:
+    """Validation shared by both troubleshooting forms (a mixin: rasa-sdk registers every
+    Action subclass, so this one must not be one)."""
+
+    def validate_browser(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"browser": _known(value, BROWSERS)}
+
+    def validate_error_text(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = value.strip()[:1000] if isinstance(value, str) else None
+        return {"error_text": text or None}
+
+    def validate_tried_steps(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = value.strip()[:1000] if isinstance(value, str) else None
+        return {"tried_steps": text or None}
+
+
+class ValidateWalletForm(_TroubleshootingSlots, FormValidationAction):
+    def name(self) -> str:
+        return "validate_wallet_form"
+
+    def validate_wallet(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"wallet": _known(value, WALLETS)}
+
+
+class ValidateBrowserForm(_TroubleshootingSlots, FormValidationAction):
+    def name(self) -> str:
+        return "validate_browser_form"
+
+
+def _collected(tracker: Tracker, problem: str) -> dict[str, Any]:
+    return {
+        "problem": problem,
+        "wallet": tracker.get_slot("wallet"),
+        "browser": tracker.get_slot("browser"),
+        "error_text": tracker.get_slot("error_text"),
+        "tried_steps": tracker.get_slot("tried_steps"),
+    }
+
+
+_FIXED_BUTTONS = [
+    {"title": "Yes, it works now", "payload": "/affirm"},
+    {"title": "No, connect me with a person", "payload": "/human_request"},
+]
+
+
+class ActionTroubleshootWallet(Action):
+    def name(self) -> str:
+        return "action_troubleshoot_wallet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        wallet, browser = tracker.get_slot("wallet"), tracker.get_slot("browser")
+        dispatcher.utter_message(
+            text=f"Let's get {wallet or 'your wallet'} connected on {browser or 'your browser'}. "
+            f"{wallet_steps(wallet, browser)}\nDid that fix it?",
+            buttons=_FIXED_BUTTONS,
+        )
+        return [
+            *remember(tracker, troubleshooting=_collected(tracker, "wallet_connection")),
+            SlotSet("escalation_kind", "wallet_connection"),
+            # asked afresh next time; the hand-off still carries them in diagnostics
+            SlotSet("error_text", None),
+            SlotSet("tried_steps", None),
+        ]
+
+
+class ActionTroubleshootBrowser(Action):
+    def name(self) -> str:
+        return "action_troubleshoot_browser"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        browser = tracker.get_slot("browser")
+        dispatcher.utter_message(
+            text=f"Here is what usually fixes this on {browser or 'your browser'}: "
+            f"{browser_steps(browser)}\nDid that fix it?",
+            buttons=_FIXED_BUTTONS,
+        )
+        return [
+            *remember(tracker, troubleshooting=_collected(tracker, "browser")),
+            SlotSet("escalation_kind", "browser"),
+            # asked afresh next time; the hand-off still carries them in diagnostics
+            SlotSet("error_text", None),
+            SlotSet("tried_steps", None),
+        ]
