@@ -49,10 +49,10 @@ class Embedder:
     def __init__(self, model: SentenceTransformer, model_path: Path, cache_size: int) -> None:
         self.model = model
         self.model_path = model_path
-        self.dimension = int(model.get_embedding_dimension())
+        self.dimension = int(model.get_embedding_dimension() or 0)
         self._transformer: Any = model[0].auto_model
         self._tokenizer: Any = model.tokenizer
-        self._max_length = int(model.max_seq_length)
+        self._max_length = int(model.max_seq_length or 256)
         self._cached: Callable[[str], Vector] = lru_cache(maxsize=cache_size)(self._encode_one)
 
     def encode_passages(self, texts: Sequence[str], batch_size: int = 64) -> Vector:
