@@ -500,9 +500,11 @@ def sandbox_clock(node: SandboxNode, params: Params) -> dict[str, Any]:
         raise RpcError("invalidParams", "give either 'advance_seconds' or 'set', not both")
     if "advance_seconds" in params:
         step = params["advance_seconds"]
-        if isinstance(step, bool) or not isinstance(step, int | float):
-            raise RpcError("invalidParams", "Invalid field 'advance_seconds', not a number.")
-        state.clock_offset += float(step)
+        if isinstance(step, bool) or not isinstance(step, int):
+            raise RpcError("invalidParams", "Invalid field 'advance_seconds', not integer.")
+        # From the later of the clock and the last close time (which runs ahead of the clock
+        # when ledgers close more than once a second), so the move is always felt in full.
+        state.set_now(max(state.now(), state.parent_close_time()) + int(step))
     elif "set" in params:
         try:
             moment = datetime.fromisoformat(str(params["set"]).replace("Z", "+00:00"))
