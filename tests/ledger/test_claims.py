@@ -347,3 +347,19 @@ def _same_claim(claims: list[dict], claim: dict) -> bool:
         if normalised == expected:
             return True
     return False
+
+
+@pytest.mark.parametrize("algorithm", [CryptoAlgorithm.ED25519, CryptoAlgorithm.SECP256K1])
+def test_agrees_with_xrpl_py_on_many_fresh_claims(algorithm: CryptoAlgorithm) -> None:
+    rng = random.Random(7)
+    public_key, private_key = _keypair(algorithm, "3")
+    other_key, _ = _keypair(algorithm, "4")
+    for _ in range(25):
+        channel_id = rng.randbytes(32).hex().upper()
+        drops = rng.randint(1, MAX_DROPS)
+        message = claim_signing_bytes(channel_id, drops)
+        signature = sign(message, private_key)
+        for key in (public_key, other_key):
+            ours = verify_claim(channel_id, str(drops), signature, key)
+            theirs = is_valid_message(message, bytes.fromhex(signature), key)
+            assert ours.valid is theirs, (channel_id, drops, key)
