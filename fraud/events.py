@@ -37,6 +37,7 @@ _TS = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?Z$")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _MAX_DROPS_DIGITS = 20
 _ts_cache: dict[str, float] = {}
+_decode = json.JSONDecoder().raw_decode
 
 
 class Event:
@@ -313,8 +314,14 @@ class EventReader:
 
     def read_line(self, text: str | bytes, line: int) -> ReaderItem:
         try:
-            data = json.loads(text)
-        except ValueError as exc:
+            if type(text) is bytes:
+                text = text.decode("utf-8")
+            if text[:1].isspace():
+                text = text.lstrip()
+            data, end = _decode(text)
+            if end != len(text) and text[end:].strip():
+                raise ValueError(f"extra data after the JSON value at column {end + 1}")
+        except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError included
             self.rejected += 1
             return ReaderItem(line, None, EventRejected(f"not valid JSON: {exc}", None, line))
         return self.accept(data, line)
