@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -18,5 +18,8 @@ def sandbox_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def node(sandbox_url: str) -> Node:
-    return Node(sandbox_url)
+async def node(sandbox_url: str) -> AsyncIterator[Node]:
+    """xrpl-py over kept-alive connections (xrpl-py's stock clients: see test_payments)."""
+    driver = Node(sandbox_url)
+    yield driver
+    await driver.aclose()
