@@ -314,7 +314,7 @@ class EventReader:
 
     def read_line(self, text: str | bytes, line: int) -> ReaderItem:
         try:
-            if type(text) is bytes:
+            if isinstance(text, bytes):
                 text = text.decode("utf-8")
             if text[:1].isspace():
                 text = text.lstrip()
