@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits
 from fraud.cli import build_default, score_file
 from fraud.config import ROOT, FraudSettings
 from fraud.evaluate import evaluate
+from fraud.events import EventReader
 from fraud.pipeline import FraudPipeline
 from fraud.scorer import Scorer
 from fraud.simulate import SimParams, write_stream
@@ -80,6 +81,31 @@ async def _latency(settings: FraudSettings, stream: Path, count: int) -> list[fl
             if response.status_code != 200:
                 raise RuntimeError(f"POST /fraud/events answered {response.status_code}")
     return timings
+
+
+def _verify_cost(stream: Path, limit: int = 100_000) -> tuple[float, int]:
+    """Microseconds per ``verify_claim`` call over the stream's first claims, and the count."""
+    from ledger.claims import verify_claim
+
+    keys: dict[str, str] = {}
+    claims: list[tuple[str, str, str, str]] = []
+    reader = EventReader()
+    with stream.open("rb") as handle:
+        for item in reader.read(handle):
+            event = item.event
+            if event is None:
+                continue
+            if event.type == "channel.created" and event.channel_id and event.public_key:
+                keys[event.channel_id] = event.public_key
+            elif event.type == "claim" and event.channel_id in keys:
+                key = keys[event.channel_id or ""]
+                claims.append((event.channel_id or "", event.amount_text, event.signature, key))
+                if len(claims) >= limit:
+                    break
+    started = time.perf_counter()
+    for claim in claims:
+        verify_claim(*claim)
+    return (time.perf_counter() - started) / len(claims) * 1e6, len(claims)
 
 
 def _memory_per_channel(channels: int) -> float:
@@ -137,6 +163,14 @@ def main(argv: list[str] | None = None) -> int:
             f"fraud score, one core: {result['lines']:,} events ({result['scored']:,} scored, "
             f"{result['rejected']} rejected) in {result['seconds']:.1f} s = "
             f"{result['events_per_second']:,.0f} events/s (target >= 15,000)"
+        )
+        verify_us, verified = _verify_cost(stream)
+        claim_share = result["scored"] / result["lines"]
+        per_event_us = 1e6 / result["events_per_second"]
+        print(
+            f"  side by side: {per_event_us:.1f} us per event in all; ledger.claims.verify_claim "
+            f"alone {verify_us:.1f} us per claim ({verified:,} claims timed), about "
+            f"{verify_us * claim_share:.0f} us per event at this stream's mix"
         )
         metrics = evaluate(stream, out_dir / "heldout.scores.jsonl", out_dir / "eval")
         print(
