@@ -13,11 +13,11 @@ import httpx
 from xrpl.asyncio.clients import AsyncJsonRpcClient
 from xrpl.asyncio.clients.client import REQUEST_TIMEOUT
 from xrpl.asyncio.clients.utils import json_to_response, request_to_json_rpc
-from xrpl.models.requests.request import Request
-from xrpl.models.response import Response
 from xrpl.asyncio.transaction import autofill, submit
 from xrpl.constants import CryptoAlgorithm
 from xrpl.models.requests import AccountInfo, GenericRequest
+from xrpl.models.requests.request import Request
+from xrpl.models.response import Response
 from xrpl.models.transactions import Payment
 from xrpl.models.transactions.transaction import Transaction
 from xrpl.transaction import sign
