@@ -282,7 +282,7 @@ async def test_channel_verify(node: Node) -> None:
     signature = sign_bytes(claim_signing_bytes(channel_id, 5 * XRP), payer.private_key)
 
     async def verify(**overrides: str) -> dict[str, Any]:
-        fields = {
+        fields: dict[str, Any] = {
             "channel_id": channel_id,
             "amount": str(5 * XRP),
             "signature": signature,
