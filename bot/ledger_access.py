@@ -23,7 +23,14 @@ from ledger import (
     TransactionNotFound,
 )
 
-__all__ = ["is_outage", "ledger_client", "lookup", "problem_text", "reset_ledger_client"]
+__all__ = [
+    "close_ledger_client",
+    "is_outage",
+    "ledger_client",
+    "lookup",
+    "problem_text",
+    "reset_ledger_client",
+]
 
 T = TypeVar("T")
 
@@ -46,6 +53,14 @@ def reset_ledger_client() -> None:
     """Forget the client (after a settings change, in tests)."""
     global _client, _client_loop
     _client, _client_loop = None, None
+
+
+async def close_ledger_client() -> None:
+    """Close the client's connections (at shutdown, or at the end of a test's event loop)."""
+    global _client, _client_loop
+    client, _client, _client_loop = _client, None, None
+    if client is not None:
+        await client.aclose()
 
 
 async def lookup(call: Callable[[LedgerClient], Awaitable[T]]) -> T:

@@ -188,7 +188,9 @@ class ActionEscalate(Action):
                 "address and what happened."
             )
             return [SlotSet("pending_escalation", body), SlotSet("report_details", None)]
-        urgent = " and marked it urgent" if ticket.get("priority") in {"high", "urgent"} else ""
+        urgent = (
+            " and marked it high priority" if ticket.get("priority") in {"high", "urgent"} else ""
+        )
         dispatcher.utter_message(
             text=f"{sorry}I've passed this to our support team with everything we looked at"
             f"{urgent} (ticket {ticket['ticket_id']}). A person will reply right here; you don't "

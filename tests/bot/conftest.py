@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import get_settings
-from bot.ledger_access import reset_ledger_client
+from bot.ledger_access import close_ledger_client, reset_ledger_client
 
 
 @dataclass
@@ -99,7 +99,9 @@ class Conversation:
         events = await action.run(dispatcher, self.tracker(), {})
         seconds = time.perf_counter() - start
         for message in dispatcher.messages:
-            self.events.append({"event": "bot", "text": message.get("text"), "timestamp": time.time()})
+            self.events.append(
+                {"event": "bot", "text": message.get("text"), "timestamp": time.time()}
+            )
         for event in events:
             if event.get("event") == "slot":
                 self.slots[event["name"]] = event["value"]
@@ -124,14 +126,14 @@ def configure(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+async def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
     monkeypatch.setenv("BOT_KB_ENABLED", "false")
     monkeypatch.setenv("BOT_API_URL", "http://127.0.0.1:9")  # nothing listens: set per test
     get_settings.cache_clear()
     reset_ledger_client()
     yield
+    await close_ledger_client()
     get_settings.cache_clear()
-    reset_ledger_client()
 
 
 @pytest.fixture

@@ -1,0 +1,48 @@
+"""Payment channel status, with the running-low warning and its estimate."""
+
+from __future__ import annotations
+
+from bot.actions.channels import ActionChannelStatus
+from ledger.sandbox.demo import DEMO
+from tests.bot.conftest import Conversation
+
+
+async def test_nearly_exhausted_channel_warns_with_an_estimate(on_demo: str) -> None:
+    chat = Conversation(metadata={"wallets": [DEMO.account("bruno").address]})
+    turn = await chat.say("how much is left in my channel", "channel_status").run(
+        ActionChannelStatus()
+    )
+    assert "funded 50 XRP, paid out 46 XRP, remaining 4 XRP" in turn.text
+    assert "settle delay about 1 hour." in turn.text
+    assert "almost used up" in turn.text
+    assert "a day it lasts about" in turn.text
+
+
+async def test_healthy_channel_has_no_warning(on_demo: str) -> None:
+    chat = Conversation(metadata={"wallets": [DEMO.account("alice").address]})
+    turn = await chat.say("show my channels", "channel_status").run(ActionChannelStatus())
+    assert "remaining 64 XRP" in turn.text
+    assert "almost used up" not in turn.text
+
+
+async def test_closing_channel_says_when_it_closes(on_demo: str) -> None:
+    chat = Conversation(metadata={"wallets": [DEMO.account("dana").address]})
+    turn = await chat.say("is my channel closing", "channel_status").run(ActionChannelStatus())
+    assert "It is closing: it closes at" in turn.text
+
+
+async def test_one_channel_by_id(on_demo: str) -> None:
+    channel = DEMO.channel("alice_mira").channel_id
+    chat = Conversation(metadata={"wallets": [DEMO.account("alice").address]})
+    turn = await chat.say(f"status of channel {channel}", "channel_status", {"hash": channel}).run(
+        ActionChannelStatus()
+    )
+    assert turn.text.count("Channel ") == 1
+
+
+async def test_malformed_channel_id_is_corrected(on_demo: str) -> None:
+    chat = Conversation(metadata={"wallets": [DEMO.account("alice").address]})
+    turn = await chat.say("channel 94DA3D", "channel_status", {"hash": "94DA3DE1A73AD3E531"}).run(
+        ActionChannelStatus()
+    )
+    assert "A channel id is exactly 64 characters" in turn.text

@@ -1,0 +1,80 @@
+"""Transaction status, history and "did my payment go through", against the demo world."""
+
+from __future__ import annotations
+
+from bot.actions.transactions import (
+    ActionPaymentCheck,
+    ActionTransactionHistory,
+    ActionTransactionStatus,
+)
+from ledger.sandbox.demo import DEMO
+from tests.bot.conftest import Conversation
+
+ALICE = DEMO.account("alice").address
+MIRA = DEMO.account("mira").address
+
+
+async def _status(tx_hash: str) -> str:
+    chat = Conversation()
+    turn = await chat.say(f"status of {tx_hash}", "transaction_status", {"hash": tx_hash}).run(
+        ActionTransactionStatus()
+    )
+    return turn.text
+
+
+async def test_successful_payment_with_amount_and_counterparty(on_demo: str) -> None:
+    text = await _status(DEMO.transactions["payment"])
+    assert "succeeded and is validated" in text
+    assert "amount 10 XRP" in text
+    assert f"Sent by {ALICE}" in text
+
+
+async def test_stale_claim_is_explained_for_the_user(on_demo: str) -> None:
+    text = await _status(DEMO.transactions["stale_claim"])
+    assert "failed" in text
+    assert "stale" in text
+    assert "no XRP left the channel" in text
+
+
+async def test_payment_too_small_to_create_an_account(on_demo: str) -> None:
+    text = await _status(DEMO.transactions["payment_too_small"])
+    assert "tecNO_DST_INSUF_XRP" in text
+    assert "at least 1 XRP" in text
+
+
+async def test_unknown_hash_says_what_not_found_means(on_demo: str) -> None:
+    text = await _status("AB" * 32)
+    assert "couldn't find transaction" in text
+    assert "testnet vs mainnet" in text
+
+
+async def test_short_hash_is_corrected_before_any_lookup(on_demo: str) -> None:
+    text = await _status("AB" * 31)
+    assert "exactly 64 characters" in text
+
+
+async def test_history_lists_recent_transactions_with_amounts(on_demo: str) -> None:
+    chat = Conversation(metadata={"wallets": [ALICE]})
+    turn = await chat.say("show my last 3 transactions", "transaction_history").run(
+        ActionTransactionHistory()
+    )
+    lines = [line for line in turn.text.splitlines() if line.startswith("- ")]
+    assert len(lines) == 3
+    assert all("XRP" in line for line in lines)
+
+
+async def test_history_over_a_period(on_demo: str) -> None:
+    chat = Conversation(metadata={"wallets": [ALICE]})
+    turn = await chat.say("what did I pay this week", "transaction_history").run(
+        ActionTransactionHistory()
+    )
+    assert "over the last 7 days" in turn.text
+
+
+async def test_payment_to_a_creator_answered_from_the_channel(on_demo: str) -> None:
+    chat = Conversation(metadata={"wallets": [ALICE]})
+    turn = await chat.say(
+        f"did my payment to {MIRA} go through", "payment_check", {"address": MIRA}
+    ).run(ActionPaymentCheck())
+    assert "paid out 36 XRP of 100 XRP" in turn.text
+    assert "64 XRP is left" in turn.text
