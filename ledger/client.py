@@ -15,9 +15,11 @@ event loop it is first used in.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from types import TracebackType
@@ -243,12 +245,15 @@ class LedgerClient:
         """Balance, reserve, spendable XRP and XRP locked in channels of one account."""
         account = classic_address(address)
         result, ledger = await self._account_info(account)
-        data = result["account_data"]
+        with _expected_shape("account_info"):
+            data = result["account_data"]
+            balance = int(data["Balance"])
+            owner_count = int(data.get("OwnerCount", 0))
+            sequence = int(data["Sequence"])
+            ledger_index = int(result.get("ledger_index") or result["ledger_current_index"])
         (base, increment), channels = await asyncio.gather(
             self._reserve_drops(), self._channels(account, None, ledger)
         )
-        balance = int(data["Balance"])
-        owner_count = int(data.get("OwnerCount", 0))
         reserve = base + owner_count * increment
         return AccountOverview(
             address=account,
@@ -262,8 +267,8 @@ class LedgerClient:
                 c.remaining_drops for c in channels if c.account == account
             ),
             channel_count=len(channels),
-            sequence=int(data["Sequence"]),
-            ledger_index=int(result.get("ledger_index") or result.get("ledger_current_index", 0)),
+            sequence=sequence,
+            ledger_index=ledger_index,
             validated=bool(result.get("validated", False)),
         )
 
@@ -277,7 +282,8 @@ class LedgerClient:
         """One transaction's status, its result explained."""
         normalized = normalize_tx_hash(tx_hash)
         result = await self._call(Tx(transaction=normalized), tx_hash=normalized)
-        return TransactionStatus.from_rpc(result)
+        with _expected_shape("tx"):
+            return TransactionStatus.from_rpc(result)
 
     async def history(
         self,
@@ -298,7 +304,8 @@ class LedgerClient:
         account = classic_address(address)
         request = AccountTx(account=account, limit=limit, marker=marker, forward=False)
         result = await self._call(request, address=account)
-        transactions = [TransactionStatus.from_rpc(entry) for entry in result["transactions"]]
+        with _expected_shape("account_tx"):
+            transactions = [TransactionStatus.from_rpc(entry) for entry in result["transactions"]]
         next_marker = result.get("marker")
         if since is not None:
             recent = [t for t in transactions if t.close_time is None or t.close_time >= since]
@@ -340,7 +347,8 @@ class LedgerClient:
                 marker=marker,
             )
             result = await self._call(request, address=account)
-            channels.extend(ChannelState.from_rpc(c) for c in result.get("channels", []))
+            with _expected_shape("account_channels"):
+                channels.extend(ChannelState.from_rpc(c) for c in result.get("channels", []))
             marker = result.get("marker")
             if marker is None:
                 break
@@ -384,6 +392,19 @@ class LedgerClient:
         raise LedgerRequestFailed(
             error, f"the ledger node refused the {_method_name(request)} request: {detail}"
         )
+
+
+@contextlib.contextmanager
+def _expected_shape(method: str) -> Iterator[None]:
+    """Turn a reply that lacks the fields rippled always sends into a LedgerRequestFailed."""
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise LedgerRequestFailed(
+            "malformed_response",
+            f"the ledger node's answer to {method} lacks or garbles a field rippled always "
+            f"sends ({type(error).__name__}: {error})",
+        ) from None
 
 
 def _xrp_to_drops(value: object) -> int:

@@ -466,6 +466,16 @@ async def test_generic_requests_pass_through_the_same_connection(
         await client._call(GenericRequest(method="sandbox_clock"))
 
 
+async def test_a_reply_missing_rippled_fields_is_a_request_failure(
+    client: LedgerClient, rippled: FakeRippled
+) -> None:
+    rippled.handlers["account_info"] = lambda method, params: {"account_data": {"Account": PAYER}}
+    with pytest.raises(LedgerRequestFailed) as caught:
+        await client.account_overview(PAYER)
+    assert caught.value.error == "malformed_response"
+    assert "account_info" in caught.value.message and "Balance" in caught.value.message
+
+
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEDGER_URL", "https://s.altnet.rippletest.net:51234")
     monkeypatch.setenv("LEDGER_TIMEOUT_SECONDS", "7.5")
