@@ -38,6 +38,7 @@ class Article:
     last_reviewed: dt.date
     body: str
     path: Path
+    asked_as: tuple[str, ...] = ()
 
     def url(self, prefix: str) -> str:
         return f"{prefix}{self.id}"
@@ -84,6 +85,9 @@ def _parse(path: Path) -> Article:
     reviewed = meta["last_reviewed"]
     if not isinstance(reviewed, dt.date):
         raise ArticleInvalid(f"{path.name}: last_reviewed must be a date such as 2026-03-01")
+    asked_as = meta.get("asked_as", [])
+    if not isinstance(asked_as, list) or not all(isinstance(q, str) for q in asked_as):
+        raise ArticleInvalid(f"{path.name}: asked_as must be a list of questions")
     body = raw[match.end() :].strip()
     if not body:
         raise ArticleInvalid(f"{path.name}: the article has no text")
@@ -95,6 +99,7 @@ def _parse(path: Path) -> Article:
         last_reviewed=reviewed,
         body=body,
         path=path,
+        asked_as=tuple(asked_as),
     )
 
 
@@ -154,15 +159,12 @@ def split_passages(article: Article) -> list[Passage]:
                 embed_text=f"{context}. {text}",
             )
         )
-    tags = ", ".join(article.tags)
-    passages.append(
-        Passage(
-            article_id=article.id,
-            title=article.title,
-            section="Title",
-            text=passages[0].text if passages else article.title,
-            embed_text=f"{article.title} ({tags})",
-        )
+    # The title with its tags, and each way users ask for this article (front matter
+    # `asked_as`), are matched against questions but show the overview when they win.
+    overview = passages[0].text if passages else article.title
+    lookups = [f"{article.title} ({', '.join(article.tags)})", *article.asked_as]
+    passages.extend(
+        Passage(article.id, article.title, "Overview", overview, lookup) for lookup in lookups
     )
     return passages
 

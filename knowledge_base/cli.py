@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="top-1, top-3, MRR and abstention figures")
     evaluate.add_argument("--check", action="store_true", help="exit 1 when under target")
     evaluate.add_argument("--verbose", action="store_true", help="list every miss")
+    evaluate.add_argument("--sweep", action="store_true", help="abstention per threshold")
     feedback = commands.add_parser("feedback", help="record whether an answer helped")
     feedback.add_argument("query_id")
     feedback.add_argument("verdict", choices=["helpful", "not-helpful"])
@@ -56,12 +57,13 @@ def _search(settings: KbSettings, question: str, k: int, record: bool) -> int:
     return 0
 
 
-def _eval(settings: KbSettings, check: bool, verbose: bool) -> int:
-    from knowledge_base.evaluate import TARGETS, evaluate, load_eval_set
+def _eval(settings: KbSettings, check: bool, verbose: bool, sweep: bool = False) -> int:
+    from knowledge_base.evaluate import TARGETS, evaluate, load_eval_set, threshold_sweep
     from knowledge_base.search import KnowledgeBase
 
     kb = KnowledgeBase(settings)
-    report = evaluate(kb, load_eval_set(settings.eval_dir, set(kb.articles)))
+    eval_set = load_eval_set(settings.eval_dir, set(kb.articles))
+    report = evaluate(kb, eval_set)
     print(f"questions: {report.in_scope} in scope, {report.out_of_scope} out of scope")
     print(f"threshold {report.threshold:.2f}, lexical weight {report.lexical_weight:.2f}")
     rows = [
@@ -81,6 +83,11 @@ def _eval(settings: KbSettings, check: bool, verbose: bool) -> int:
             print(f"  miss: {miss['q']!r} expected {miss['expect']} got {miss['got']}")
         for item in report.answered_out_of_scope:
             print(f"  answered out of scope: {item['q']!r} -> {item['got']} ({item['score']})")
+    if sweep:
+        print("  threshold  out-of-scope abstained  in-scope abstained")
+        steps = [round(0.30 + 0.025 * i, 3) for i in range(13)]
+        for threshold, out_rate, in_rate in threshold_sweep(kb, eval_set, steps):
+            print(f"  {threshold:9.3f}  {out_rate:22.3f}  {in_rate:18.3f}")
     failures = report.failures()
     for failure in failures:
         print(f"below target: {failure}")
@@ -115,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "search":
             return _search(settings, args.question, args.k, not args.no_record)
         if args.command == "eval":
-            return _eval(settings, args.check, args.verbose)
+            return _eval(settings, args.check, args.verbose, args.sweep)
         if args.command == "feedback":
             return _feedback(settings, args.query_id, args.verdict)
         return _gaps(settings, args.limit)

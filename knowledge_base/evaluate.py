@@ -11,7 +11,7 @@ import yaml
 from knowledge_base.errors import EvalSetInvalid
 from knowledge_base.search import KnowledgeBase
 
-__all__ = ["TARGETS", "EvalReport", "EvalSet", "evaluate", "load_eval_set"]
+__all__ = ["TARGETS", "EvalReport", "EvalSet", "evaluate", "load_eval_set", "threshold_sweep"]
 
 # The issue's targets: ranking quality on in-scope questions, abstention on out-of-scope ones.
 TARGETS = {"top1": 0.90, "top3": 0.97, "abstention_recall": 0.90}
@@ -135,3 +135,17 @@ def evaluate(kb: KnowledgeBase, eval_set: EvalSet) -> EvalReport:
         misses=misses,
         answered_out_of_scope=answered_oos,
     )
+
+
+def threshold_sweep(
+    kb: KnowledgeBase, eval_set: EvalSet, thresholds: list[float]
+) -> list[tuple[float, float, float]]:
+    """(threshold, out-of-scope abstained, in-scope abstained) for each threshold."""
+    in_scores = [kb.search(q, k=1).hits[0].score for q, _ in eval_set.questions]
+    out_scores = [kb.search(q, k=1).hits[0].score for q in eval_set.out_of_scope]
+    rows = []
+    for threshold in thresholds:
+        out_abstained = sum(score < threshold for score in out_scores) / len(out_scores)
+        in_abstained = sum(score < threshold for score in in_scores) / len(in_scores)
+        rows.append((threshold, out_abstained, in_abstained))
+    return rows

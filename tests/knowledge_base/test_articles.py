@@ -89,6 +89,6 @@ def test_a_malformed_article_is_named_with_its_defect(
     tmp_path: Path, content: str, message: str
 ) -> None:
     (tmp_path / "demo.md").write_text(content)
-    with pytest.raises(ArticleInvalid, match="demo.md") as caught:
+    with pytest.raises(ArticleInvalid, match=r"demo\.md") as caught:
         load_articles(tmp_path)
     assert message in caught.value.message
