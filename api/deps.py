@@ -21,6 +21,7 @@ __all__ = [
     "SessionDep",
     "SessionFactoryDep",
     "SettingsDep",
+    "require_service",
 ]
 
 
@@ -46,7 +47,7 @@ def _rasa(request: Request) -> httpx.Client:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def _service_caller(
+def require_service(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
@@ -67,4 +68,4 @@ SettingsDep = Annotated[ApiSettings, Depends(_settings)]
 SessionDep = Annotated[Session, Depends(_session)]
 SessionFactoryDep = Annotated[sessionmaker[Session], Depends(_session_factory)]
 RasaDep = Annotated[httpx.Client, Depends(_rasa)]
-ServiceCaller = Annotated[str, Depends(_service_caller)]
+ServiceCaller = Annotated[str, Depends(require_service)]

@@ -6,15 +6,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy.orm import sessionmaker
 
 from api.chat.endpoints import page_router
 from api.chat.endpoints import router as chat_router
 from api.config import ApiSettings, get_settings
 from api.db import make_engine, migrate
+from api.deps import require_service
 from api.errors import install_error_handler
 from api.escalation.endpoints import internal_router as escalation_router
+from api.fraud.endpoints import router as fraud_router
 
 __all__ = ["create_app"]
 
@@ -57,4 +59,6 @@ def create_app(
     app.include_router(page_router)
     app.include_router(chat_router)
     app.include_router(escalation_router)
+    # The platform's backend and the action server call the fraud API with the service credential.
+    app.include_router(fraud_router, dependencies=[Depends(require_service)])
     return app

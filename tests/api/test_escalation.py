@@ -65,3 +65,8 @@ def test_malformed_escalation_names_the_field(
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "kind"]
+
+
+def test_fraud_api_refuses_anonymous_calls(client: TestClient) -> None:
+    assert client.post("/fraud/events", json=[]).status_code == 401
+    assert client.get("/fraud/accounts/rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh").status_code == 401
