@@ -39,12 +39,12 @@ def make_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest revision."""
+    """Bring the schema to the latest revision of every branch (domains add their own)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
 
 
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
