@@ -50,8 +50,22 @@ ensure_venv() {  # ensure_venv DIR PYVER LOCK [editable]
   echo "$want" > "$stamp"
 }
 
+ensure_chromium() {  # Debian's Chromium drives the browser tests (Playwright's own download cannot work offline)
+  [ -x /usr/bin/chromium ] && return 0
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's chromium for the browser tests"
+    apt-get update -qq >var/log/apt.log 2>&1 && \
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >>var/log/apt.log 2>&1 \
+      || say "could not install chromium (see var/log/apt.log); browser tests will be skipped"
+  else
+    say "no /usr/bin/chromium: install Debian's 'chromium' package to run the browser tests"
+  fi
+}
+
 ensure_venv .venv 3.11 requirements.lock editable
 ensure_venv .venv-rasa 3.10 requirements-rasa.lock
+
+if [ "${SETUP_SKIP_BROWSER:-0}" != "1" ]; then ensure_chromium; fi
 
 # Built artefacts. Each builder is itself keyed by a content hash and returns quickly when
 # nothing changed.
