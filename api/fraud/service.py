@@ -7,15 +7,16 @@ import threading
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.orm import Session, sessionmaker
 from xrpl.core.addresscodec import is_valid_classic_address
 
 from api.errors import UpstreamUnavailable
+from api.webhooks.sinks import AlertOutbox, OutboxAlertSink, OutboxReviewSink
 from fraud.config import FraudSettings
 from fraud.errors import EventRejected, PipelineIncompatible, PipelineNotFound
 from fraud.events import Event, parse_event
 from fraud.pipeline import FraudPipeline
 from fraud.scorer import Decision, Scorer
-from fraud.sinks import InMemoryAlertSink, InMemoryReviewSink
 
 __all__ = ["FraudPipelineUnavailable", "FraudService"]
 
@@ -27,12 +28,21 @@ class FraudPipelineUnavailable(UpstreamUnavailable):
 class FraudService:
     """Scores posted events in arrival order; one lock keeps the feature state sequential."""
 
-    def __init__(self, settings: FraudSettings | None = None, scorer: Scorer | None = None):
+    def __init__(
+        self,
+        settings: FraudSettings | None = None,
+        scorer: Scorer | None = None,
+        session_factory: sessionmaker[Session] | None = None,
+    ):
         self.settings = settings or FraudSettings()
         self._scorer = scorer
         self._lock = threading.Lock()
-        self.review_sink = InMemoryReviewSink()
-        self.alert_sink = InMemoryAlertSink()
+        # With a database, block and review alerts go to the webhook outbox in the same
+        # transaction as the decisions (committed before the decisions are answered).
+        self.session_factory = session_factory
+        self.outbox = AlertOutbox(self.settings)
+        self.review_sink = OutboxReviewSink(self.outbox)
+        self.alert_sink = OutboxAlertSink(self.outbox)
         self._last_ts = float("-inf")
 
     @property
@@ -74,7 +84,10 @@ class FraudService:
             if errors:
                 raise RequestValidationError(errors)
             self._last_ts = last_ts
-            return scorer.score(events)
+            if self.session_factory is None:
+                return scorer.score(events)
+            with self.session_factory.begin() as session, self.outbox.bound(session):
+                return scorer.score(events)
 
     def account_status(self, account: str) -> dict[str, Any]:
         if not is_valid_classic_address(account):
