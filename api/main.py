@@ -17,15 +17,22 @@ from api.deps import require_service
 from api.errors import install_error_handler
 from api.escalation.endpoints import internal_router as escalation_router
 from api.fraud.endpoints import router as fraud_router
+from api.fraud.service import FraudService
+from api.webhooks.config import WebhookSettings
+from api.webhooks.endpoints import router as webhooks_router
+from api.webhooks.worker import BackgroundWorker
 
 __all__ = ["create_app"]
 
 
 def create_app(
-    settings: ApiSettings | None = None, rasa_transport: httpx.BaseTransport | None = None
+    settings: ApiSettings | None = None,
+    rasa_transport: httpx.BaseTransport | None = None,
+    webhook_settings: WebhookSettings | None = None,
 ) -> FastAPI:
     """Build the app; `rasa_transport` replaces the network to Rasa in unit tests."""
     settings = settings or get_settings()
+    webhook_settings = webhook_settings or WebhookSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -42,9 +49,17 @@ def create_app(
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
             transport=rasa_transport,
         )
+        app.state.webhook_settings = webhook_settings
+        if getattr(app.state, "fraud_service", None) is None:
+            # Alerts are written to the webhook outbox in the decisions' transaction.
+            app.state.fraud_service = FraudService(session_factory=app.state.session_factory)
+        webhooks = BackgroundWorker(app.state.session_factory, webhook_settings)
+        if webhook_settings.worker_enabled:
+            webhooks.start()
         try:
             yield
         finally:
+            await webhooks.stop()
             app.state.rasa.close()
             engine.dispose()
 
@@ -61,4 +76,6 @@ def create_app(
     app.include_router(escalation_router)
     # The platform's backend and the action server call the fraud API with the service credential.
     app.include_router(fraud_router, dependencies=[Depends(require_service)])
+    # Webhook administration takes the service credential until agent admin roles are wired in.
+    app.include_router(webhooks_router, dependencies=[Depends(require_service)])
     return app
