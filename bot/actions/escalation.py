@@ -233,6 +233,8 @@ class ValidateReportForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         text = value.strip() if isinstance(value, str) else ""
+        if not text:
+            return {"report_details": None}  # not given yet: the form asks
         if len(text.split()) < 3:
             dispatcher.utter_message(
                 text="A little more detail helps our team act fast: who (address or creator), "

@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.inform import answer_inform, is_bare_identifier
 from bot.replies import HUMAN_BUTTON
 
 __all__ = ["INTENT_LABELS", "ActionClarify", "failed_attempts"]
@@ -86,6 +87,8 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if is_bare_identifier(tracker):  # a pasted address or hash needs no guessing
+            return await answer_inform(dispatcher, tracker)
         guesses = _guesses(tracker)
         if failed_attempts(tracker) >= 2:
             dispatcher.utter_message(

@@ -89,6 +89,8 @@ async def answer_payment_check(
     dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[EventType]:
     """The creator is the address in this message; the payer is the user's wallet."""
+    if entity_values(tracker, "hash") and not entity_values(tracker, "address"):
+        return await answer_transaction(dispatcher, tracker)  # "did <hash> go through?"
     typed = entity_values(tracker, "address")
     wallets = linked_wallets(tracker)
     payer = wallets[0] if wallets else None

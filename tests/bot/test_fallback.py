@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from bot.actions.balance import ActionCheckBalance
 from bot.actions.fallback import ActionClarify, failed_attempts
+from bot.actions.transactions import ActionPaymentCheck
+from ledger.sandbox.demo import DEMO
 from tests.bot.conftest import Conversation
 
 RANKING = [
@@ -26,7 +29,7 @@ async def test_entities_of_the_unclear_message_are_kept_in_the_buttons() -> None
     chat = Conversation()
     address = "rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh"
     turn = await chat.say(
-        f"{address} ??", "nlu_fallback", {"address": address}, ranking=RANKING
+        f"stuff with {address} and then some", "nlu_fallback", {"address": address}, ranking=RANKING
     ).run(ActionClarify())
     assert turn.buttons[0]["payload"] == f'/check_balance{{"address": "{address}"}}'
 
@@ -47,3 +50,23 @@ async def test_an_understood_message_resets_the_count() -> None:
     chat.say("what's my balance", "check_balance")
     chat.say("zzz", "nlu_fallback", ranking=RANKING)
     assert failed_attempts(chat.tracker()) == 1
+
+
+async def test_a_pasted_address_the_model_is_unsure_about_is_simply_used(on_demo: str) -> None:
+    bruno = DEMO.account("bruno").address
+    chat = Conversation()
+    await chat.say("what's my balance", "check_balance").run(ActionCheckBalance())
+    turn = await chat.say(bruno, "nlu_fallback", {"address": bruno}, ranking=RANKING).run(
+        ActionClarify()
+    )
+    assert f"Account {bruno}" in turn.text
+    assert not turn.buttons
+
+
+async def test_a_hash_asked_about_as_a_payment_is_looked_up(on_demo: str) -> None:
+    payment = DEMO.transactions["payment"]
+    chat = Conversation(metadata={"wallets": [DEMO.account("alice").address]})
+    turn = await chat.say(f"did {payment} go through", "payment_check", {"hash": payment}).run(
+        ActionPaymentCheck()
+    )
+    assert "succeeded and is validated" in turn.text
