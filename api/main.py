@@ -9,13 +9,18 @@ import httpx
 from fastapi import Depends, FastAPI
 from sqlalchemy.orm import sessionmaker
 
+from api.agents.config import AgentSettings
+from api.agents.endpoints import router as agents_router
+from api.agents.service import bootstrap as bootstrap_agents
 from api.chat.endpoints import page_router
 from api.chat.endpoints import router as chat_router
 from api.config import ApiSettings, get_settings
 from api.db import make_engine, migrate
 from api.deps import require_service
 from api.errors import install_error_handler
+from api.escalation.config import EscalationSettings
 from api.escalation.endpoints import internal_router as escalation_router
+from api.escalation.endpoints import router as tickets_router
 from api.fraud.endpoints import router as fraud_router
 from api.fraud.service import FraudService
 from api.webhooks.config import WebhookSettings
@@ -28,10 +33,14 @@ __all__ = ["create_app"]
 def create_app(
     settings: ApiSettings | None = None,
     rasa_transport: httpx.BaseTransport | None = None,
+    agent_settings: AgentSettings | None = None,
+    escalation_settings: EscalationSettings | None = None,
     webhook_settings: WebhookSettings | None = None,
 ) -> FastAPI:
     """Build the app; `rasa_transport` replaces the network to Rasa in unit tests."""
     settings = settings or get_settings()
+    agent_settings = agent_settings or AgentSettings()
+    escalation_settings = escalation_settings or EscalationSettings()
     webhook_settings = webhook_settings or WebhookSettings()
 
     @asynccontextmanager
@@ -41,6 +50,9 @@ def create_app(
         app.state.settings = settings
         app.state.engine = engine
         app.state.session_factory = sessionmaker(engine, expire_on_commit=False)
+        app.state.agent_settings = agent_settings
+        app.state.escalation_settings = escalation_settings
+        bootstrap_agents(app.state.session_factory, agent_settings)
         params = {"token": settings.rasa_token.get_secret_value()} if settings.rasa_token else {}
         app.state.rasa = httpx.Client(
             base_url=settings.rasa_url,
@@ -74,6 +86,8 @@ def create_app(
     app.include_router(page_router)
     app.include_router(chat_router)
     app.include_router(escalation_router)
+    app.include_router(agents_router)
+    app.include_router(tickets_router)
     # The platform's backend and the action server call the fraud API with the service credential.
     app.include_router(fraud_router, dependencies=[Depends(require_service)])
     # Webhook administration takes the service credential until agent admin roles are wired in.

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from api.chat import service
 from api.chat.schemas import ChatReply, ChatTurn
 from api.deps import RasaDep, SessionDep, SessionFactoryDep
+from api.escalation.deps import EscalationSettingsDep
 
 __all__ = ["page_router", "router"]
 
@@ -21,13 +22,21 @@ _PAGE = Path(__file__).resolve().parent / "static" / "index.html"
 
 
 @router.post("/messages", response_model=ChatReply)
-async def post_message(turn: ChatTurn, factory: SessionFactoryDep, rasa: RasaDep) -> ChatReply:
+async def post_message(
+    turn: ChatTurn, factory: SessionFactoryDep, rasa: RasaDep, escalation: EscalationSettingsDep
+) -> ChatReply:
     """Send the user's message; answers with the assistant's replies (none while an agent owns it)."""
     # Identity (a signed user token binding wallets) arrives with the widget; until then every
     # visitor is anonymous and gets account data only for addresses they type.
     metadata: dict[str, object] = {"user_id": None, "wallets": []}
     return await run_in_threadpool(
-        service.send_user_turn, factory, rasa, turn.conversation_id, turn.text, metadata
+        service.send_user_turn,
+        factory,
+        rasa,
+        turn.conversation_id,
+        turn.text,
+        metadata,
+        escalation,
     )
 
 

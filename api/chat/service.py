@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.chat import repository
 from api.chat.schemas import Button, ChatMessage, ChatReply
 from api.errors import AssistantUnavailable, ConversationNotFound
+from api.escalation import handoff
+from api.escalation.config import EscalationSettings
 
 __all__ = ["AGENT_WILL_REPLY", "history", "send_user_turn"]
 
@@ -44,19 +46,26 @@ def send_user_turn(
     conversation_id: str | None,
     text: str,
     metadata: dict[str, Any],
+    escalation: EscalationSettings,
 ) -> ChatReply:
     conversation_id = conversation_id or _new_conversation_id()
+    note: str | None = None
     with factory.begin() as session:
         conversation = repository.get_or_create_conversation(
             session, conversation_id, metadata.get("user_id")
         )
         repository.add_message(session, conversation_id, "user", text)
         owner = conversation.owner
+        if owner == "human":
+            # The bot says nothing while a human owns the conversation; the ticket may reopen.
+            note = handoff.on_user_message(session, escalation, conversation)
+            if note is not None:
+                repository.add_message(session, conversation_id, "system", note)
     if owner == "human":
         return ChatReply(
             conversation_id=conversation_id,
             owner="human",
-            messages=[ChatMessage(sender="system", text=AGENT_WILL_REPLY)],
+            messages=[ChatMessage(sender="system", text=note or AGENT_WILL_REPLY)],
         )
 
     try:

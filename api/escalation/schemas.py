@@ -17,8 +17,34 @@ __all__ = [
     "EscalationKind",
     "EscalationRequest",
     "EscalationResponse",
+    "HandbackRequest",
+    "HandbackResponse",
+    "NoteOut",
+    "NoteRequest",
+    "ReplyRequest",
+    "ResolutionCode",
+    "ResolveRequest",
+    "TicketDetail",
+    "TicketEventOut",
+    "TicketStatus",
+    "TicketSummary",
     "TranscriptTurn",
+    "TransferRequest",
     "UserInfo",
+]
+
+TicketStatus = Literal["open", "assigned", "waiting_on_user", "resolved", "closed"]
+Priority = Literal["urgent", "high", "normal", "low"]
+ResolutionCode = Literal[
+    "answered",
+    "fixed",
+    "refunded",
+    "fraud_confirmed",
+    "fraud_cleared",
+    "duplicate",
+    "no_response",
+    "handed_back",
+    "other",
 ]
 
 EscalationKind = Literal[
@@ -87,3 +113,89 @@ class EscalationResponse(BaseModel):
     status: Literal["open", "assigned", "waiting_on_user", "resolved", "closed"]
     priority: Literal["urgent", "high", "normal", "low"]
     created_at: datetime
+
+
+class TicketSummary(BaseModel):
+    """One row of the queue."""
+
+    ticket_id: str
+    conversation_id: str
+    source: str
+    kind: str
+    status: TicketStatus
+    summary: str
+    priority: Priority
+    priority_score: float
+    priority_reasons: list[str]
+    assignee_id: str | None
+    created_at: datetime
+    claimed_at: datetime | None
+    first_response_at: datetime | None
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    first_response_breached: bool
+    resolution_breached: bool
+    resolved_at: datetime | None
+    resolution_code: str | None
+    reopen_count: int
+
+
+class TicketEventOut(BaseModel):
+    actor: str
+    action: str
+    detail: dict[str, Any]
+    created_at: datetime
+
+
+class NoteOut(BaseModel):
+    author_id: str
+    text: str
+    created_at: datetime
+
+
+class TicketDetail(TicketSummary):
+    user_words: str
+    user: dict[str, Any]
+    diagnostics: dict[str, Any]
+    transcript: list[dict[str, Any]]
+    conversation_owner: Literal["bot", "human"] | None
+    notes: list[NoteOut]
+    events: list[TicketEventOut]
+
+
+class TransferRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agent_id: str = Field(min_length=1, max_length=64)
+
+
+class ResolveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    resolution_code: ResolutionCode
+    comment: str = Field("", max_length=2000)
+
+
+class ReplyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=4000)
+    wait_for_user: bool = Field(False, description="Set the ticket to waiting_on_user")
+
+
+class NoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class HandbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    summary: str = Field(min_length=1, max_length=1000, description="What the bot should know")
+    resolution_code: ResolutionCode = "handed_back"
+
+
+class HandbackResponse(BaseModel):
+    ticket: TicketSummary
+    bot_informed: bool
