@@ -65,7 +65,7 @@ def _eval(settings: KbSettings, check: bool, verbose: bool, sweep: bool = False)
     eval_set = load_eval_set(settings.eval_dir, set(kb.articles))
     report = evaluate(kb, eval_set)
     print(f"questions: {report.in_scope} in scope, {report.out_of_scope} out of scope")
-    print(f"threshold {report.threshold:.2f}, lexical weight {report.lexical_weight:.2f}")
+    print(f"threshold {report.threshold:.3f}, lexical weight {report.lexical_weight:.2f}")
     rows = [
         ("top-1", report.top1, TARGETS["top1"]),
         ("top-3", report.top3, TARGETS["top3"]),
