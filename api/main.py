@@ -23,6 +23,8 @@ from api.escalation.endpoints import internal_router as escalation_router
 from api.escalation.endpoints import router as tickets_router
 from api.fraud.endpoints import router as fraud_router
 from api.fraud.service import FraudService
+from api.kb.endpoints import help_router as kb_help_router
+from api.kb.endpoints import router as kb_router
 from api.webhooks.config import WebhookSettings
 from api.webhooks.endpoints import router as webhooks_router
 from api.webhooks.worker import BackgroundWorker
@@ -85,6 +87,8 @@ def create_app(
 
     app.include_router(page_router)
     app.include_router(chat_router)
+    app.include_router(kb_router)
+    app.include_router(kb_help_router)
     app.include_router(escalation_router)
     app.include_router(agents_router)
     app.include_router(tickets_router)

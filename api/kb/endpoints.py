@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
 
 from api.kb.schemas import ArticleOut, FeedbackIn, FeedbackOut, HitOut, SearchOut
 from api.kb.service import KbService
 
-__all__ = ["KbServiceDep", "router"]
+__all__ = ["KbServiceDep", "help_router", "router"]
 
 router = APIRouter(prefix="/kb", tags=["kb"])
+help_router = APIRouter(tags=["kb"])
 
 
 def _service(request: Request) -> KbService:
@@ -54,3 +57,17 @@ def feedback(service: KbServiceDep, body: FeedbackIn) -> FeedbackOut:
 def article(service: KbServiceDep, article_id: str) -> ArticleOut:
     """One help article, as Markdown and as HTML."""
     return service.article(article_id)
+
+
+@help_router.get("/help/{article_id}", response_class=HTMLResponse)
+def help_page(service: KbServiceDep, article_id: str) -> HTMLResponse:
+    """One help article as a readable page: the link the assistant gives with its answers."""
+    found = service.article(article_id)
+    return HTMLResponse(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(found.title)}</title><style>body{{font-family:system-ui,sans-serif;"
+        "max-width:42rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1d2330}}</style>"
+        f"</head><body>{found.html}<p><small>Last reviewed {found.last_reviewed}</small></p>"
+        "</body></html>"
+    )
