@@ -31,7 +31,7 @@ class BotSettings(BaseSettings):
     spending_window_days: int = Field(7, ge=1)
     """Recent claims over this many days give the spending rate of a channel."""
     kb_enabled: bool = True
-    kb_wait_seconds: float = Field(2.0, ge=0)
+    kb_wait_seconds: float = Field(0.5, ge=0)
     """How long a question waits for the knowledge base to finish loading (first use only)."""
     transcript_turns: int = Field(30, ge=1)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.config import get_settings
 
-__all__ = ["kb_search", "start_loading"]
+__all__ = ["kb_search", "reset_knowledge_base", "start_loading", "wait_until_loaded"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,21 @@ def start_loading() -> None:
         if _thread is None:
             _thread = threading.Thread(target=_load, name="kb-load", daemon=True)
             _thread.start()
+
+
+def wait_until_loaded(timeout: float | None = None) -> bool:
+    """Block until the background load ends (tests, warm-up scripts); True when usable."""
+    start_loading()
+    if _thread is not None:
+        _thread.join(timeout)
+    return _kb is not None
+
+
+def reset_knowledge_base() -> None:
+    """Forget the loaded knowledge base and any failure (tests)."""
+    global _thread, _kb, _failed
+    with _lock:
+        _thread, _kb, _failed = None, None, False
 
 
 async def kb_search(question: str, k: int = 3) -> Any | None:
