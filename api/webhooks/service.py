@@ -25,7 +25,7 @@ from api.webhooks.models import (
 )
 from api.webhooks.schemas import SubscriptionCreate, SubscriptionUpdate
 from api.webhooks.signing import new_secret
-from api.webhooks.urls import Resolver, check_url, resolve_host
+from api.webhooks.urls import Resolver, check_url
 
 __all__ = [
     "AttemptOutcome",
@@ -66,7 +66,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _check(url: str, settings: WebhookSettings, resolver: Resolver) -> str:
+def _check(url: str, settings: WebhookSettings, resolver: Resolver | None) -> str:
     return check_url(
         url,
         allow_http=settings.development,
@@ -82,7 +82,7 @@ def create_subscription(
     session: Session,
     settings: WebhookSettings,
     data: SubscriptionCreate,
-    resolver: Resolver = resolve_host,
+    resolver: Resolver | None = None,
 ) -> tuple[WebhookSubscription, str]:
     """The new subscription and its secret (returned once, never again)."""
     secret = new_secret()
@@ -112,7 +112,7 @@ def update_subscription(
     settings: WebhookSettings,
     subscription_id: str,
     data: SubscriptionUpdate,
-    resolver: Resolver = resolve_host,
+    resolver: Resolver | None = None,
 ) -> WebhookSubscription:
     sub = get_subscription(session, subscription_id)
     if data.url is not None:

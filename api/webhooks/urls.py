@@ -45,7 +45,7 @@ def check_url(
     *,
     allow_http: bool,
     allow_private: bool,
-    resolver: Resolver = resolve_host,
+    resolver: Resolver | None = None,
 ) -> str:
     """The URL unchanged when a receiver may be sent to it; `UrlRejected` saying why if not."""
     parts = urlsplit(url.strip())
@@ -65,7 +65,7 @@ def check_url(
     try:
         addresses = [str(ipaddress.ip_address(host))]
     except ValueError:
-        addresses = resolver(host)
+        addresses = (resolver or resolve_host)(host)
         if not addresses:
             raise UrlRejected(f"url: host {host!r} does not resolve") from None
     for address in addresses:
