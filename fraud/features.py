@@ -26,6 +26,7 @@ from fraud.store import (
     KeyRecord,
     UserRecord,
 )
+from fraud.verify import ClaimVerifier
 
 __all__ = ["FEATURES", "FEATURE_PHRASES", "FeatureEngine", "Observation", "RecentEvent"]
 
@@ -118,6 +119,7 @@ class FeatureEngine:
         # event id -> (payer, destination, funder, device, ip) for late outcomes.
         self._pending: dict[str, tuple[str | None, ...]] = {}
         self.recent: deque[RecentEvent] = deque(maxlen=recent)
+        self.verifier = ClaimVerifier()
 
     # -- entity access -------------------------------------------------------------
     def _account(self, key: str, ts: float) -> AccountRecord:
@@ -237,7 +239,7 @@ class FeatureEngine:
         store = self.store
         channel_id = event.channel_id or ""
         channel: ChannelRecord | None = store.get("channel", channel_id)
-        reasons = check_claim(event, channel)
+        reasons = check_claim(event, channel, self.verifier)
         row = self._base(event, 0)
         obs = Observation(event, row, reasons, channel=channel)
         if channel is None:
