@@ -62,7 +62,7 @@ class Processes:
             "WEBHOOK_SECRET": secret,
             "API_DATABASE_URL": database_url,
             "API_WEBHOOKS_DEVELOPMENT": "true",
-            "API_WEBHOOKS_RETRY_SCHEDULE": "[0, 0.2, 0.5, 1, 1, 1, 2, 2, 2, 2]",
+            "API_WEBHOOKS_RETRY_SCHEDULE": "[0, 0.5, 1, 1, 1.5, 1.5, 2, 2, 2, 2]",
             "API_WEBHOOKS_TIMEOUT_SECONDS": "1.0",
             "API_WEBHOOKS_LEASE_SECONDS": "2.5",
             "API_WEBHOOKS_POLL_INTERVAL_SECONDS": "0.1",
@@ -167,7 +167,7 @@ def test_flaky_receiver_and_killed_worker_lose_nothing(tmp_path: Path) -> None:
         _wait_attempts(factory, at_least=40, timeout=40)
         procs.kill(procs.receiver)  # the receiver restarts: connections refused meanwhile
         _raise_alerts(factory, 45, 15)
-        time.sleep(1.0)
+        time.sleep(0.3)
         procs.start_receiver()
         assert _wait_all_delivered(factory, timeout=30) == []
 
