@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header, Query
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, StreamingResponse
 
 from api.chat import service
 from api.chat.schemas import ChatReply, ChatTurn
@@ -44,6 +46,32 @@ async def post_message(
 def get_messages(conversation_id: str, session: SessionDep) -> ChatReply:
     """The conversation's history, oldest first."""
     return service.history(session, conversation_id)
+
+
+@router.get("/{conversation_id}/events", response_class=StreamingResponse)
+async def stream_events(
+    conversation_id: str,
+    factory: SessionFactoryDep,
+    after: Annotated[int | None, Query(ge=0, description="Last message id seen")] = None,
+    seconds: Annotated[float, Query(ge=0, le=60, description="Keep the stream open")] = 25,
+    last_event_id: Annotated[int | None, Header()] = None,
+) -> StreamingResponse:
+    """New messages of the conversation (agent replies, notices) as server-sent events."""
+    after_id = last_event_id if last_event_id is not None else after
+    # Resolve the conversation before streaming so an unknown id is a plain 404.
+    stream = service.event_stream(factory, conversation_id, after_id, seconds)
+    first = await anext(stream)
+    return StreamingResponse(
+        _prepend(first, stream),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _prepend(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
+    yield first
+    async for chunk in rest:
+        yield chunk
 
 
 @page_router.get("/", response_class=HTMLResponse, include_in_schema=False)

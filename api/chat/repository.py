@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.chat.models import Conversation, Message
 
-__all__ = ["Conversation", "add_message", "get_or_create_conversation", "transcript"]
+__all__ = [
+    "Conversation",
+    "add_message",
+    "get_or_create_conversation",
+    "last_message_id",
+    "messages_after",
+    "transcript",
+]
 
 
 def get_or_create_conversation(
@@ -50,3 +57,27 @@ def transcript(session: Session, conversation_id: str, limit: int = 200) -> list
         .limit(limit)
     ).all()
     return list(reversed(rows))
+
+
+def messages_after(
+    session: Session, conversation_id: str, after_id: int, limit: int = 200
+) -> list[Message]:
+    return list(
+        session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation_id, Message.id > after_id)
+            .order_by(Message.id)
+            .limit(limit)
+        ).all()
+    )
+
+
+def last_message_id(session: Session, conversation_id: str) -> int:
+    return (
+        session.scalar(
+            select(func.coalesce(func.max(Message.id), 0)).where(
+                Message.conversation_id == conversation_id
+            )
+        )
+        or 0
+    )

@@ -27,6 +27,7 @@ class Button(BaseModel):
 
 
 class ChatMessage(BaseModel):
+    id: int | None = Field(None, description="Stored message id (the SSE event id)")
     sender: Literal["user", "bot", "agent", "system"]
     text: str
     buttons: list[Button] = Field(default_factory=list)

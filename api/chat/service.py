@@ -8,7 +8,11 @@ transaction held that long would serialise every conversation on SQLite.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import secrets
+import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -20,7 +24,7 @@ from api.errors import AssistantUnavailable, ConversationNotFound
 from api.escalation import handoff
 from api.escalation.config import EscalationSettings
 
-__all__ = ["AGENT_WILL_REPLY", "history", "send_user_turn"]
+__all__ = ["AGENT_WILL_REPLY", "event_stream", "history", "send_user_turn"]
 
 AGENT_WILL_REPLY = "Your message is with our support team; an agent will reply here."
 
@@ -102,6 +106,7 @@ def history(session: Session, conversation_id: str) -> ChatReply:
         raise ConversationNotFound(f"no conversation with id {conversation_id!r}")
     messages = [
         ChatMessage(
+            id=m.id,
             sender=m.sender,
             text=m.text,
             buttons=[Button(**b) for b in (m.payload or {}).get("buttons", [])],
@@ -114,3 +119,49 @@ def history(session: Session, conversation_id: str) -> ChatReply:
         owner=conversation.owner,
         messages=messages,
     )
+
+
+def _events_after(
+    factory: sessionmaker[Session], conversation_id: str, after_id: int | None
+) -> tuple[str, list[ChatMessage], int]:
+    with factory() as session:
+        conversation = session.get(repository.Conversation, conversation_id)
+        if conversation is None:
+            raise ConversationNotFound(f"no conversation with id {conversation_id!r}")
+        if after_id is None:
+            return conversation.owner, [], repository.last_message_id(session, conversation_id)
+        rows = repository.messages_after(session, conversation_id, after_id)
+        messages = [
+            ChatMessage(id=m.id, sender=m.sender, text=m.text, created_at=m.created_at)
+            for m in rows
+        ]
+        return conversation.owner, messages, rows[-1].id if rows else after_id
+
+
+def _sse(message: ChatMessage, owner: str) -> str:
+    data = json.dumps({**message.model_dump(mode="json"), "owner": owner})
+    return f"id: {message.id}\nevent: message\ndata: {data}\n\n"
+
+
+async def event_stream(
+    factory: sessionmaker[Session],
+    conversation_id: str,
+    after_id: int | None,
+    seconds: float,
+    poll_seconds: float = 1.0,
+) -> AsyncIterator[str]:
+    """New messages as server-sent events for ``seconds``; EventSource reconnects after."""
+    owner, messages, last_id = await asyncio.to_thread(
+        _events_after, factory, conversation_id, after_id
+    )
+    yield "retry: 1000\n\n"
+    deadline = time.monotonic() + seconds
+    while True:
+        for message in messages:
+            yield _sse(message, owner)
+        if time.monotonic() >= deadline:
+            return
+        await asyncio.sleep(poll_seconds)
+        owner, messages, last_id = await asyncio.to_thread(
+            _events_after, factory, conversation_id, last_id
+        )

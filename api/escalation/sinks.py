@@ -8,7 +8,7 @@ questions from memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -68,3 +68,9 @@ class TicketReviewSink:
 
     def open_reviews(self, account: str) -> list[ReviewCase]:
         return self.inner.open_reviews(account)
+
+    @property
+    def cases(self) -> Sequence[ReviewCase]:
+        """The cases the wrapped sink keeps in memory, if it keeps any."""
+        cases: Sequence[ReviewCase] = getattr(self.inner, "cases", ())
+        return cases

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from xrpl.core.addresscodec import is_valid_classic_address
 
 from api.errors import UpstreamUnavailable
+from api.escalation.sinks import TicketReviewSink
 from api.webhooks.sinks import AlertOutbox, OutboxAlertSink, OutboxReviewSink
 from fraud.config import FraudSettings
 from fraud.errors import EventRejected, PipelineIncompatible, PipelineNotFound
@@ -41,7 +42,10 @@ class FraudService:
         # transaction as the decisions (committed before the decisions are answered).
         self.session_factory = session_factory
         self.outbox = AlertOutbox(self.settings)
-        self.review_sink = OutboxReviewSink(self.outbox)
+        # Review cases also open fraud_review tickets in the escalation queue, in that session.
+        self.review_sink = TicketReviewSink(
+            OutboxReviewSink(self.outbox), lambda: self.outbox.session
+        )
         self.alert_sink = OutboxAlertSink(self.outbox)
         self._last_ts = float("-inf")
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,10 +9,10 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
+from api.agents.__main__ import main as cli
 from api.agents.passwords import hash_password, verify_password
+from api.config import get_settings
 from tests.api.desk import ADMIN_PASSWORD, AGENT_PASSWORD, add_agent, escalate, login
-
-ROOT = Path(__file__).resolve().parents[3]
 
 # Routes that need no credential, and why. Chat is anonymous for now: the conversation id
 # (22 random url-safe bytes, minted by the api) is the capability to read that conversation.
@@ -63,7 +60,7 @@ def test_every_route_is_public_by_name_or_refuses_anonymous_calls(desk: TestClie
             if key in PUBLIC:
                 seen_public.add(key)
                 continue
-            response = desk.request(method, _concrete(route.path), json={})
+            response = desk.request(method, _concrete(route.path or ""), json={})
             if response.status_code != 401:
                 refused_wrongly.append(f"{method} {route.path} -> {response.status_code}")
     assert refused_wrongly == []
@@ -131,41 +128,24 @@ def test_passwords_are_salted_scrypt_hashes() -> None:
 
 
 def test_cli_creates_the_first_admin_without_a_password_on_the_command_line(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    env = {
-        **os.environ,
-        "API_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
-        "ADMIN_PW": "a-long-enough-password",
-        "API_AGENTS_SCRYPT_N": "1024",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "api.agents",
-        "create",
-        "--username",
-        "root",
-        "--role",
-        "admin",
-    ]
-    created = subprocess.run(
-        [*command, "--password-env", "ADMIN_PW"], env=env, cwd=ROOT, capture_output=True, text=True
-    )
-    assert created.returncode == 0, created.stderr
-    assert "created admin root" in created.stdout
-    again = subprocess.run(
-        [*command, "--password-env", "ADMIN_PW"], env=env, cwd=ROOT, capture_output=True, text=True
-    )
-    assert again.returncode == 1 and "already exists" in again.stderr
-    unset = subprocess.run(
-        [*command, "--password-env", "NOT_SET_ANYWHERE"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert unset.returncode == 2 and "NOT_SET_ANYWHERE" in unset.stderr
+    monkeypatch.setenv("API_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("ADMIN_PW", "a-long-enough-password")
+    monkeypatch.setenv("API_AGENTS_SCRYPT_N", "1024")
+    get_settings.cache_clear()
+    try:
+        args = ["create", "--username", "root", "--role", "admin", "--password-env", "ADMIN_PW"]
+        assert cli(args) == 0
+        assert "created admin root" in capsys.readouterr().out
+        assert cli(args) == 1
+        assert "already exists" in capsys.readouterr().err
+        with pytest.raises(SystemExit) as unset:
+            cli([*args[:-1], "NOT_SET_ANYWHERE"])
+        assert unset.value.code == 2
+        assert "NOT_SET_ANYWHERE" in capsys.readouterr().err
+    finally:
+        get_settings.cache_clear()
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
