@@ -142,7 +142,6 @@ class Stack:
                 ],
                 f"http://{h}:{s.rasa_port}/status?token={rasa_token}",
                 env={
-                    "ACTION_ENDPOINT_URL": f"http://{h}:{s.actions_port}/webhook",
                     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
                     "TF_CPP_MIN_LOG_LEVEL": "2",
                 },
@@ -171,6 +170,19 @@ class Stack:
                 },
             ),
         ]
+
+    def _endpoints_file(self) -> Path:
+        """Rasa's endpoints.yml pointing at this stack's action server (bot/endpoints.yml is the
+        default for a hand-started Rasa; Rasa 3.6 cannot default an unset ${VAR})."""
+        s = self.settings
+        path = s.log_dir / f"rasa-endpoints-{s.rasa_port}.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            "# written by devstack for this run\n"
+            "action_endpoint:\n"
+            f'  url: "http://{s.host}:{s.actions_port}/webhook"\n'
+        )
+        return path
 
     def _common_env(self) -> dict[str, str]:
         return {"LEDGER_URL": self.ledger_url, "PYTHONUNBUFFERED": "1"}
