@@ -22,7 +22,7 @@ class WebhookSettings(BaseSettings):
     allow_private_addresses: bool = False
     # Run the delivery worker inside the api process (it can also run as its own process).
     worker_enabled: bool = True
-    poll_interval_seconds: float = 1.0
+    poll_interval_seconds: float = 0.5
     batch_size: int = 50
     # A claimed delivery is retried by any worker once its lease runs out (crash safety).
     lease_seconds: float = 60.0

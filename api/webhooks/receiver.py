@@ -27,6 +27,7 @@ __all__ = ["main"]
 
 class _Receiver(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the worker opens many connections at once
 
     def __init__(self, port: int, args: argparse.Namespace) -> None:
         super().__init__(("127.0.0.1", port), _Handler)

@@ -135,7 +135,10 @@ class DeliveryWorker:
 
     async def _deliver(self, client: httpx.AsyncClient, job: _Job) -> None:
         outcome = await self._post(client, job)
-        await asyncio.to_thread(self._record, job.delivery_id, outcome)
+        try:
+            await asyncio.to_thread(self._record, job.delivery_id, outcome)
+        except Exception:  # unrecorded: the lease runs out and the delivery is sent again
+            log.exception("webhook worker could not record delivery %s", job.delivery_id)
 
     # --- loop -------------------------------------------------------------------------------
 
@@ -164,21 +167,25 @@ class DeliveryWorker:
         async with self._client() as client:
             while not stop.is_set():
                 room = self.concurrency - len(self._inflight)
+                if room <= 0:  # full: continue as soon as one delivery finishes
+                    await asyncio.wait(
+                        self._inflight,
+                        timeout=self.settings.poll_interval_seconds,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    continue
+                wanted = min(room, self.settings.batch_size)
                 jobs: list[_Job] = []
-                if room > 0:
-                    try:
-                        jobs = await asyncio.to_thread(
-                            self._claim, min(room, self.settings.batch_size)
-                        )
-                    except Exception:  # the database is away: try again next poll
-                        log.exception("webhook worker could not lease deliveries")
+                try:
+                    jobs = await asyncio.to_thread(self._claim, wanted)
+                except Exception:  # the database is away: try again next poll
+                    log.exception("webhook worker could not lease deliveries")
                 for job in jobs:
                     task = asyncio.create_task(self._deliver(client, job))
                     self._inflight.add(task)
                     task.add_done_callback(self._inflight.discard)
-                if jobs and len(jobs) == room:
-                    await asyncio.sleep(0)
-                    continue
+                if len(jobs) == wanted:
+                    continue  # more may be due right now
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.settings.poll_interval_seconds)
             if self._inflight:
