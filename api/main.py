@@ -15,6 +15,9 @@ from api.agents.service import bootstrap as bootstrap_agents
 from api.chat.endpoints import page_router
 from api.chat.endpoints import router as chat_router
 from api.config import ApiSettings, get_settings
+from api.console.endpoints import STATIC_PATH as CONSOLE_STATIC
+from api.console.endpoints import router as console_router
+from api.console.endpoints import static_files as console_static
 from api.db import make_engine, migrate
 from api.deps import require_service
 from api.errors import install_error_handler
@@ -25,6 +28,7 @@ from api.fraud.endpoints import router as fraud_router
 from api.fraud.service import FraudService
 from api.kb.endpoints import help_router as kb_help_router
 from api.kb.endpoints import router as kb_router
+from api.metrics.endpoints import router as metrics_router
 from api.webhooks.config import WebhookSettings
 from api.webhooks.endpoints import router as webhooks_router
 from api.webhooks.worker import BackgroundWorker
@@ -92,6 +96,9 @@ def create_app(
     app.include_router(escalation_router)
     app.include_router(agents_router)
     app.include_router(tickets_router)
+    app.include_router(metrics_router)
+    app.include_router(console_router)
+    app.mount(CONSOLE_STATIC, console_static(), name="console-static")
     # The platform's backend and the action server call the fraud API with the service credential.
     app.include_router(fraud_router, dependencies=[Depends(require_service)])
     # Webhook administration takes the service credential until agent admin roles are wired in.

@@ -9,7 +9,7 @@ Base score (each part says why in ``reasons``):
 - money or an account at risk (fraud, disputes, security, complaints) is at least high.
 
 Time waiting adds one point per ``aging_minutes_per_point``. Labels: 80+ urgent, 50+ high,
-25+ normal, below low.
+15+ normal, below low.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ KIND_POINTS: dict[str, int] = {
     "dispute": 30,
     "fraud_review": 25,
     "complaint": 20,
-    "ledger_unavailable": 15,
-    "wallet_connection": 12,
-    "human_request": 10,
-    "fallback": 8,
-    "browser": 5,
-    "other": 5,
+    "ledger_unavailable": 20,
+    "wallet_connection": 20,
+    "human_request": 20,
+    "fallback": 15,
+    "browser": 10,
+    "other": 10,
 }
 HINT_POINTS: dict[str, int] = {"urgent": 30, "high": 15, "normal": 0, "low": -5}
 # (minimum paid over 30 days in drops, points): 1,000 XRP, 100 XRP, 10 XRP.
@@ -58,7 +58,7 @@ def label_for(score: float) -> str:
         return "urgent"
     if score >= 50:
         return "high"
-    if score >= 25:
+    if score >= 15:
         return "normal"
     return "low"
 
@@ -86,7 +86,7 @@ def _paid_30d_drops(diagnostics: dict[str, Any]) -> int | None:
 
 
 def base_priority(kind: str, hint: str, diagnostics: dict[str, Any]) -> BasePriority:
-    kind_points = KIND_POINTS.get(kind, 5)
+    kind_points = KIND_POINTS.get(kind, 10)
     score = kind_points
     reasons = [f"{kind.replace('_', ' ')} (+{kind_points})"]
     fraud = _fraud_score(diagnostics)

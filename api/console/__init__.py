@@ -1,0 +1,1 @@
+"""The agent console: one HTML page with plain JS and CSS, served by the api (no build step)."""
