@@ -136,7 +136,7 @@ class Stack:
                     "--interface",
                     h,
                     "--endpoints",
-                    str(ROOT / "bot" / "endpoints.yml"),
+                    str(self._endpoints_file()),
                     "--credentials",
                     str(ROOT / "bot" / "credentials.yml"),
                 ],
