@@ -83,6 +83,6 @@ def test_a_failing_child_stops_everything_with_its_log(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    assert result.returncode == 1
-    assert "api exited with code" in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert "api exited with code" in result.stderr, result.stderr
     assert "nosuchdriver" in result.stderr  # the tail of the api's log explains why
