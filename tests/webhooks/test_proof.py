@@ -12,11 +12,12 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.db import make_engine, migrate
@@ -68,7 +69,7 @@ class Processes:
             "API_WEBHOOKS_POLL_INTERVAL_SECONDS": "0.1",
         }
         self.receiver: subprocess.Popen[bytes] | None = None
-        self.worker: subprocess.Popen[bytes] | None = None
+        self.workers: list[subprocess.Popen[bytes]] = []
         self.seed = 0
 
     def start_receiver(self, fail_ratio: float = 1 / 3, slow_ratio: float = 0.15) -> None:
@@ -84,11 +85,21 @@ class Processes:
         )  # fmt: skip
         _wait_listening(self.port)
 
-    def start_worker(self) -> None:
-        self.worker = subprocess.Popen(
-            [sys.executable, "-m", "api.webhooks.worker"],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+    def start_workers(self, count: int) -> None:
+        self.workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "api.webhooks.worker"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(count)
+        ]
+
+    def kill_workers(self) -> None:
+        for worker in self.workers:
+            self.kill(worker)
 
     @staticmethod
     def kill(process: subprocess.Popen[bytes] | None) -> None:
@@ -142,8 +153,24 @@ def _wait_all_delivered(factory: sessionmaker[Session], timeout: float) -> list[
         time.sleep(0.2)
 
 
-def test_flaky_receiver_and_killed_worker_lose_nothing(tmp_path: Path) -> None:
-    database_url = f"sqlite:///{tmp_path / 'api.sqlite'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def proof_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """The database and how many workers share it (two on PostgreSQL: SKIP LOCKED at work)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'api.sqlite'}", 1
+        return
+    url: str = request.getfixturevalue("postgres_url")
+    yield url, 2
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def test_flaky_receiver_and_killed_workers_lose_nothing(
+    tmp_path: Path, proof_database: tuple[str, int]
+) -> None:
+    database_url, workers = proof_database
     engine = make_engine(database_url)
     migrate(engine)
     factory = sessionmaker(engine, expire_on_commit=False)
@@ -158,12 +185,12 @@ def test_flaky_receiver_and_killed_worker_lose_nothing(tmp_path: Path) -> None:
     started = datetime.now(UTC)
     try:
         procs.start_receiver()
-        procs.start_worker()
+        procs.start_workers(workers)
         _raise_alerts(factory, 0, 30)
-        _wait_attempts(factory, at_least=10, timeout=40)  # the worker is up and delivering
-        procs.kill(procs.worker)  # SIGKILL mid-delivery: leases held, responses unread
+        _wait_attempts(factory, at_least=10, timeout=40)  # the workers are up and delivering
+        procs.kill_workers()  # SIGKILL mid-delivery: leases held, responses unread
         _raise_alerts(factory, 30, 15)  # decisions go on while no worker runs
-        procs.start_worker()
+        procs.start_workers(workers)
         _wait_attempts(factory, at_least=40, timeout=40)
         procs.kill(procs.receiver)  # the receiver restarts: connections refused meanwhile
         _raise_alerts(factory, 45, 15)
@@ -191,7 +218,7 @@ def test_flaky_receiver_and_killed_worker_lose_nothing(tmp_path: Path) -> None:
         )
         duplicates = len(verified) - len(alert_ids_by_webhook_id)
         print(
-            f"\nproof: alerts={ALERTS} attempts={attempts} received={len(received)} "
+            f"\nproof ({engine.dialect.name}, {workers} worker(s)): alerts={ALERTS} attempts={attempts} received={len(received)} "
             f"verified={len(verified)} duplicates(same webhook-id)={duplicates} lost={len(lost)}"
         )
 
@@ -206,11 +233,6 @@ def test_flaky_receiver_and_killed_worker_lose_nothing(tmp_path: Path) -> None:
         assert {r["id"] for r in replayed} == set(messages)
         assert all(r["verified"] for r in replayed)
     finally:
-        procs.kill(procs.worker)
+        procs.kill_workers()
         procs.kill(procs.receiver)
         engine.dispose()
-
-
-@pytest.fixture(autouse=True)
-def _no_leftover_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("API_WEBHOOKS_DEVELOPMENT", raising=False)
