@@ -65,7 +65,9 @@ def require_service(
 
 
 SettingsDep = Annotated[ApiSettings, Depends(_settings)]
-SessionDep = Annotated[Session, Depends(_session)]
+# scope="function": commit before the response is sent, so a client that acts on the answer
+# (a login, then a call with its token) never races the commit, and a failed commit is a 500.
+SessionDep = Annotated[Session, Depends(_session, scope="function")]
 SessionFactoryDep = Annotated[sessionmaker[Session], Depends(_session_factory)]
 RasaDep = Annotated[httpx.Client, Depends(_rasa)]
 ServiceCaller = Annotated[str, Depends(require_service)]

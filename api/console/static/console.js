@@ -148,8 +148,8 @@ async function loadTicket() {
 function renderSla(t) {
   const sla = slaText(t);
   $("t-sla").replaceChildren(el("span", { class: sla.late ? "breached" : "", text: sla.text }),
-    t.first_response_breached ? el("span", { class: "breached", text: " · first-response SLA breached" }) : null,
-    t.resolution_breached ? el("span", { class: "breached", text: " · resolution SLA breached" }) : null);
+    ...[t.first_response_breached ? el("span", { class: "breached", text: " · first-response SLA breached" }) : null,
+      t.resolution_breached ? el("span", { class: "breached", text: " · resolution SLA breached" }) : null].filter(Boolean));
 }
 
 function definitionList(pairs) {
@@ -216,8 +216,10 @@ function renderTicket(t) {
 
 async function act(method, suffix, body) {
   $("ticket-error").textContent = "";
-  try { await api(method, `/tickets/${state.selected}${suffix}`, body); }
-  catch (error) { $("ticket-error").textContent = error.message; }
+  try {
+    const result = await api(method, `/tickets/${state.selected}${suffix}`, body);
+    if (result && result.bot_informed === false) $("ticket-error").textContent = "Handed back, but the bot could not be told the summary (assistant unreachable).";
+  } catch (error) { $("ticket-error").textContent = error.message; }
   await Promise.all([loadTicket(), loadQueue()]);
 }
 $("act-claim").addEventListener("click", () => act("POST", "/claim"));
