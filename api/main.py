@@ -101,6 +101,6 @@ def create_app(
     app.mount(CONSOLE_STATIC, console_static(), name="console-static")
     # The platform's backend and the action server call the fraud API with the service credential.
     app.include_router(fraud_router, dependencies=[Depends(require_service)])
-    # Webhook administration takes the service credential until agent admin roles are wired in.
-    app.include_router(webhooks_router, dependencies=[Depends(require_service)])
+    # Webhook administration: admin agents, or automation with the service credential.
+    app.include_router(webhooks_router)
     return app

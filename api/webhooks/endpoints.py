@@ -1,7 +1,6 @@
 """Routes of the webhooks API: thin, each calls one service function.
 
-Admins manage subscriptions here. Until agent accounts carry an admin role these routes
-take the service credential (mounted with `require_service` in `create_app`).
+Every route needs an admin agent's session or the service credential (`auth.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 
 from api.deps import SessionDep
 from api.webhooks import repository, service
+from api.webhooks.auth import require_webhook_admin
 from api.webhooks.config import WebhookSettings
 from api.webhooks.events import event_catalog
 from api.webhooks.schemas import (
@@ -29,7 +29,9 @@ from api.webhooks.schemas import (
 
 __all__ = ["WebhookSettingsDep", "router"]
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = APIRouter(
+    prefix="/webhooks", tags=["webhooks"], dependencies=[Depends(require_webhook_admin)]
+)
 
 
 def _settings(request: Request) -> WebhookSettings:

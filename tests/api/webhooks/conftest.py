@@ -11,6 +11,9 @@ from api.config import ApiSettings
 from api.db import make_engine, migrate
 from api.main import create_app
 from api.webhooks.config import WebhookSettings
+from tests.api.desk import admin, desk, escalation_settings, recording_rasa
+
+__all__ = ["admin", "desk", "escalation_settings", "fake_resolver", "recording_rasa"]
 
 # Stands in for DNS in unit tests: the machine has no resolver for public names.
 PUBLIC_HOSTS = {"hooks.example.com": ["93.184.216.34"], "intranet.example.com": ["10.1.2.3"]}
