@@ -1,4 +1,9 @@
-"""Chat endpoints used by the page (and later the widget)."""
+"""Chat endpoints used by the page (and later the widget).
+
+Access: chat is anonymous for now. A conversation id (minted by the api as ``c_`` + 16 random
+url-safe bytes) acts as the capability: whoever holds it reads and writes that conversation
+and nothing else. Signed user identities replace this when the widget arrives.
+"""
 
 from __future__ import annotations
 

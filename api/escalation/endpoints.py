@@ -114,6 +114,14 @@ def resolve(
     return service.resolve(session, settings, agent, ticket_id, body.resolution_code, body.comment)
 
 
+@router.post("/{ticket_id}/close", response_model=TicketSummary)
+def close(
+    ticket_id: str, session: SessionDep, settings: EscalationSettingsDep, agent: CurrentAgent
+) -> TicketSummary:
+    """Close a resolved ticket (a later user message opens a new one)."""
+    return service.close(session, settings, agent, ticket_id)
+
+
 @router.post("/{ticket_id}/reply", response_model=TicketSummary)
 def reply(
     ticket_id: str,

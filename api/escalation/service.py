@@ -43,6 +43,7 @@ __all__ = [
     "aware",
     "claim",
     "claim_next",
+    "close",
     "get_owned_ticket",
     "list_queue",
     "open_ticket",
@@ -319,6 +320,21 @@ def resolve(
     )
     ticket.status, ticket.resolution_code = "resolved", resolution_code
     ticket.resolved_at = ticket.updated_at = now
+    return to_summary(ticket, settings, now)
+
+
+def close(
+    session: Session, settings: EscalationSettings, agent: AgentOut, ticket_id: str
+) -> TicketSummary:
+    """Close a resolved ticket: a user writing again then starts a new ticket, not a reopen."""
+    now = utcnow()
+    ticket = get_owned_ticket(session, agent, ticket_id)
+    if ticket.status != "resolved":
+        raise InvalidTransition(
+            f"ticket {ticket_id} is {ticket.status}; only resolved tickets close"
+        )
+    repository.add_event(session, ticket.id, agent.id, "closed", now)
+    ticket.status, ticket.closed_at, ticket.updated_at = "closed", now, now
     return to_summary(ticket, settings, now)
 
 

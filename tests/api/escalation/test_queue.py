@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import sessionmaker
 
 from api.db import make_engine, migrate
+from api.escalation import repository
 from api.escalation.bench import claim_race, seed_tickets
 from api.escalation.config import EscalationSettings
 from api.escalation.priority import base_priority, live_priority
@@ -147,3 +149,43 @@ def test_eight_agents_claiming_at_once_never_share_or_lose_a_ticket(database_url
     assert result.claims == 120
     assert result.double_claims == 0
     assert result.lost == 0
+
+
+def test_eight_agents_claiming_the_same_ticket_get_one_winner(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        migrate(engine)
+        factory = sessionmaker(engine, expire_on_commit=False)
+        [ticket_id] = seed_tickets(factory, 1)
+        start = threading.Barrier(8)
+        wins: list[str] = []
+
+        def claim(agent_id: str) -> None:
+            start.wait()
+            with factory.begin() as session:
+                if repository.claim_one(session, ticket_id, agent_id, utcnow()):
+                    wins.append(agent_id)
+
+        threads = [threading.Thread(target=claim, args=(f"agent_{n}",)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with factory() as session:
+            assignee = repository.get_ticket(session, ticket_id).assignee_id  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
+    assert len(wins) == 1
+    assert assignee == wins[0]
+
+
+def test_a_closed_ticket_stays_closed_and_only_resolved_ones_close(
+    desk: TestClient, admin: dict[str, str], service_headers: dict[str, str]
+) -> None:
+    ticket_id = escalate(desk, service_headers, "conv_close")
+    desk.post(f"/tickets/{ticket_id}/claim", headers=admin)
+    early = desk.post(f"/tickets/{ticket_id}/close", headers=admin)
+    assert early.status_code == 409 and "only resolved tickets close" in early.json()["detail"]
+    desk.post(f"/tickets/{ticket_id}/resolve", headers=admin, json={"resolution_code": "answered"})
+    closed = desk.post(f"/tickets/{ticket_id}/close", headers=admin).json()
+    assert closed["status"] == "closed"
