@@ -17,7 +17,9 @@ __all__ = [
     "AUDIENCES",
     "Article",
     "Passage",
+    "article_text",
     "articles_hash",
+    "lexical_document",
     "load_articles",
     "render_html",
     "split_passages",
@@ -53,6 +55,8 @@ class Passage:
     section: str
     text: str
     embed_text: str
+    # "section" (a `## ` section of the body), "title" (title and tags) or "asked" (asked_as).
+    kind: str = "section"
 
 
 def _parse(path: Path) -> Article:
@@ -162,11 +166,32 @@ def split_passages(article: Article) -> list[Passage]:
     # The title with its tags, and each way users ask for this article (front matter
     # `asked_as`), are matched against questions but show the overview when they win.
     overview = passages[0].text if passages else article.title
-    lookups = [f"{article.title} ({', '.join(article.tags)})", *article.asked_as]
+    passages.append(
+        Passage(
+            article.id,
+            article.title,
+            "Overview",
+            overview,
+            f"{article.title} ({', '.join(article.tags)})",
+            "title",
+        )
+    )
     passages.extend(
-        Passage(article.id, article.title, "Overview", overview, lookup) for lookup in lookups
+        Passage(article.id, article.title, "Overview", overview, asked, "asked")
+        for asked in article.asked_as
     )
     return passages
+
+
+def article_text(article: Article) -> str:
+    """The whole article as one text, for the article-level embedding."""
+    return f"{article.title}. {_plain(article.body)}"
+
+
+def lexical_document(article: Article) -> str:
+    """The article's BM25 document: title, tags, body, and the asked_as phrasings twice."""
+    asked = " ".join(article.asked_as)
+    return " ".join([article.title, " ".join(article.tags), _plain(article.body), asked, asked])
 
 
 def render_html(article: Article) -> str:

@@ -16,16 +16,24 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge_base.articles import Article, Passage, articles_hash, load_articles, split_passages
+from knowledge_base.articles import (
+    Article,
+    Passage,
+    article_text,
+    articles_hash,
+    load_articles,
+    split_passages,
+)
 from knowledge_base.config import KbSettings
 from knowledge_base.embedder import Embedder, Vector, bundled_model_path, load_embedder
 from knowledge_base.errors import IndexUnavailable
 
 __all__ = ["BuildReport", "Index", "build_index", "ensure_index", "fingerprint", "load_index"]
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 _META = "index.json"
 _VECTORS = "embeddings.npy"
+_ARTICLE_VECTORS = "articles.npy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,9 @@ class Index:
     passages: list[Passage]
     embeddings: Vector
     articles: dict[str, Article]
+    # One whole-article embedding per article, rows in the order articles first appear in
+    # `passages`.
+    article_embeddings: Vector
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +71,8 @@ def _stored_fingerprint(directory: Path) -> str | None:
     except (OSError, ValueError):
         return None
     value = meta.get("fingerprint") if isinstance(meta, dict) else None
-    return value if isinstance(value, str) and (directory / _VECTORS).is_file() else None
+    complete = (directory / _VECTORS).is_file() and (directory / _ARTICLE_VECTORS).is_file()
+    return value if isinstance(value, str) and complete else None
 
 
 def build_index(settings: KbSettings, embedder: Embedder) -> Index:
@@ -70,17 +82,24 @@ def build_index(settings: KbSettings, embedder: Embedder) -> Index:
     embeddings = embedder.encode_passages(
         [p.embed_text for p in passages], batch_size=settings.encode_batch_size
     )
+    article_embeddings = embedder.encode_passages(
+        [article_text(article) for article in articles], batch_size=settings.encode_batch_size
+    )
     index = Index(
         fingerprint=fingerprint(settings),
         passages=passages,
         embeddings=embeddings,
         articles={article.id: article for article in articles},
+        article_embeddings=article_embeddings,
     )
     directory = settings.index_dir
     directory.mkdir(parents=True, exist_ok=True)
     vectors_tmp = directory / (_VECTORS + ".tmp")
     with vectors_tmp.open("wb") as handle:
         np.save(handle, embeddings)
+    articles_tmp = directory / (_ARTICLE_VECTORS + ".tmp")
+    with articles_tmp.open("wb") as handle:
+        np.save(handle, article_embeddings)
     meta_tmp = directory / (_META + ".tmp")
     meta = {
         "fingerprint": index.fingerprint,
@@ -91,6 +110,7 @@ def build_index(settings: KbSettings, embedder: Embedder) -> Index:
     }
     meta_tmp.write_text(json.dumps(meta, indent=1))
     os.replace(vectors_tmp, directory / _VECTORS)
+    os.replace(articles_tmp, directory / _ARTICLE_VECTORS)
     os.replace(meta_tmp, directory / _META)
     return index
 
@@ -104,10 +124,22 @@ def load_index(settings: KbSettings) -> Index:
     meta = json.loads((directory / _META).read_text())
     embeddings = np.load(directory / _VECTORS)
     passages = [Passage(**item) for item in meta["passages"]]
-    if embeddings.shape[0] != len(passages):
-        raise IndexUnavailable(f"the index in {directory} is damaged; run `kb build --force`")
+    try:
+        article_embeddings = np.load(directory / _ARTICLE_VECTORS)
+    except OSError:
+        raise IndexUnavailable(
+            f"the index in {directory} is damaged; run `kb build --force`"
+        ) from None
     articles = {article.id: article for article in load_articles(settings.articles_dir)}
-    return Index(expected, passages, np.ascontiguousarray(embeddings, np.float32), articles)
+    if embeddings.shape[0] != len(passages) or article_embeddings.shape[0] != len(articles):
+        raise IndexUnavailable(f"the index in {directory} is damaged; run `kb build --force`")
+    return Index(
+        expected,
+        passages,
+        np.ascontiguousarray(embeddings, np.float32),
+        articles,
+        np.ascontiguousarray(article_embeddings, np.float32),
+    )
 
 
 def ensure_index(

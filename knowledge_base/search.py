@@ -1,9 +1,10 @@
 """The service the assistant's actions, the CLI and the api call: `KnowledgeBase.search`.
 
-One instance loads the index and the model once; `search` embeds the question (cached), scores
-every passage by cosine similarity (plus BM25 when `lexical_weight` > 0), keeps each article's
-best passage, and says whether the best score clears the confidence threshold. Articles within
-`choice_margin` of the best are offered as choices.
+One instance loads the index and the model once; `search` embeds the question (cached) and
+scores each article from three cosine similarities: its best passage (sections, title, asked_as),
+its best asked_as phrasing, and the whole-article vector. With `lexical_weight` > 0 that semantic
+score is mixed with BM25 over whole articles. `search` says whether the best score clears the
+confidence threshold; articles within `choice_margin` of the best are offered as choices.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from knowledge_base.articles import Article
+from knowledge_base.articles import Article, lexical_document
 from knowledge_base.config import KbSettings
 from knowledge_base.embedder import Embedder, load_embedder
 from knowledge_base.errors import ArticleNotFound, QueryNotFound, QuestionInvalid
@@ -86,6 +87,15 @@ class KnowledgeBase:
         self._starts = np.array(starts, dtype=np.intp)
         self._ends = np.append(self._starts[1:], len(passages))
         self._article_ids = [passages[i].article_id for i in starts]
+        rows = {article_id: row for row, article_id in enumerate(self.index.articles)}
+        self._article_vectors = np.ascontiguousarray(
+            self.index.article_embeddings[[rows[a] for a in self._article_ids]]
+        )
+        # Passages that are not asked_as phrasings score -inf in the asked_as maximum; an article
+        # without any falls back to its best passage.
+        self._not_asked = np.array([p.kind != "asked" for p in passages], dtype=bool)
+        has_asked = np.logical_or.reduceat(~self._not_asked, self._starts)
+        self._no_asked = ~has_asked
         self._bm25: Bm25 | None = None
         self._bm25_lock = threading.Lock()
 
@@ -105,24 +115,35 @@ class KnowledgeBase:
     def _lexical(self) -> Bm25:
         with self._bm25_lock:
             if self._bm25 is None:
-                self._bm25 = Bm25([p.embed_text for p in self.index.passages])
+                documents = [lexical_document(self.articles[a]) for a in self._article_ids]
+                self._bm25 = Bm25(documents, squash=self.settings.bm25_squash)
             return self._bm25
 
-    def passage_scores(self, question: str) -> npt.NDArray[np.float32]:
+    def scores(self, question: str) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """(passage cosine similarities, article scores in `_article_ids` order)."""
         query = self.embedder.encode_query(question)
-        scores: npt.NDArray[np.float32] = self.index.embeddings @ query
-        weight = self.settings.lexical_weight
+        passage: npt.NDArray[np.float32] = self.index.embeddings @ query
+        best = np.maximum.reduceat(passage, self._starts)
+        asked = np.maximum.reduceat(np.where(self._not_asked, -np.inf, passage), self._starts)
+        asked = np.where(self._no_asked, best, asked)
+        whole = self._article_vectors @ query
+        settings = self.settings
+        total = 1.0 + settings.asked_as_weight + settings.article_vector_weight
+        semantic = (
+            best + settings.asked_as_weight * asked + settings.article_vector_weight * whole
+        ) / total
+        weight = settings.lexical_weight
         if weight > 0:
-            scores = (1 - weight) * scores + weight * self._lexical().scores(question)
-        return scores
+            semantic = (1 - weight) * semantic + weight * self._lexical().scores(question)
+        article: npt.NDArray[np.float32] = semantic.astype(np.float32)
+        return passage, article
 
     def search(self, question: str, k: int = 3, *, record: bool = False) -> SearchResult:
         """The k best articles for a question; `record` logs it for feedback and `kb gaps`."""
         question = self._validate(question)
         if k < 1:
             raise QuestionInvalid("k must be at least 1")
-        scores = self.passage_scores(question)
-        article_scores = np.maximum.reduceat(scores, self._starts)
+        scores, article_scores = self.scores(question)
         order = np.argsort(-article_scores)[:k]
         hits = []
         for article_index in order:
