@@ -71,6 +71,16 @@ def test_agent_works_a_fraud_ticket_end_to_end(live_api: LiveApi, chromium_path:
     ticket_id = _fraud_ticket(live_api)
     _escalate(live_api, "conv_console_browser", kind="browser", summary="Wallet pop-up blocked")
 
+    lead = live_api.service.post(
+        "/agents/login", json={"username": "lead", "password": ADMIN_PASSWORD}
+    ).json()["token"]
+    created = live_api.service.post(
+        "/agents",
+        json={"username": "sam", "display_name": "Sam", "password": "sam-password-123"},
+        headers={"Authorization": f"Bearer {lead}"},
+    )
+    assert created.status_code == 201, created.text
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
         try:
@@ -145,6 +155,17 @@ def test_agent_works_a_fraud_ticket_end_to_end(live_api: LiveApi, chromium_path:
             expect(page.locator("#t-meta")).to_contain_text("chat owner: bot")
             expect(page.locator("#ticket-error")).to_contain_text("could not be told")
             expect(page.locator("#t-events")).to_contain_text("handed back")
+            expect(page.locator("#t-events")).to_contain_text("lead: claimed")
+
+            # Claim the new urgent ticket from the queue and give it to Sam.
+            rows.filter(has_text="Account takeover suspected").click()
+            expect(page.locator("#t-title")).to_contain_text("account security")
+            page.click("#act-claim")
+            expect(page.locator("#t-meta")).to_contain_text("assigned to you")
+            page.select_option("#act-transfer-to", label="Sam")
+            page.click("#act-transfer")
+            expect(page.locator("#t-meta")).to_contain_text("assigned to Sam")
+            expect(rows.filter(has_text="Account takeover suspected")).to_contain_text("(Sam)")
 
             page.click("#tab-dashboard")
             expect(page.locator("#queue-view")).to_be_hidden()

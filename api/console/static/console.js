@@ -1,6 +1,7 @@
 "use strict";
 // The agent console: plain JS over the agents' API. All data is rendered with textContent.
-const state = { token: sessionStorage.getItem("cd_token"), me: null, tickets: [], selected: null, detail: null };
+const state = { token: sessionStorage.getItem("cd_token"), me: null, agents: {}, tickets: [], selected: null, detail: null };
+const nameOf = (id) => (state.agents[id] ? state.agents[id].display_name : id);
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 3000;
 
@@ -102,7 +103,7 @@ function renderQueue() {
     const row = el("tr", { "data-ticket": t.ticket_id },
       el("td", {}, badge(t.priority, t.priority_score), el("div", { class: "reasons", text: t.priority_reasons.join(" · ") })),
       el("td", {}, el("div", { text: t.kind.replaceAll("_", " ") }), el("div", { class: "muted", text: t.summary.slice(0, 90) })),
-      el("td", { text: t.status.replaceAll("_", " ") + (t.assignee_id ? (state.me && t.assignee_id === state.me.id ? " (me)" : "") : "") }),
+      el("td", { text: t.status.replaceAll("_", " ") + (t.assignee_id ? (state.me && t.assignee_id === state.me.id ? " (me)" : ` (${nameOf(t.assignee_id)})`) : "") }),
       el("td", { class: sla.late ? "breached sla" : "sla", "data-ticket-sla": t.ticket_id, text: sla.text }));
     if (t.ticket_id === state.selected) row.classList.add("selected");
     row.addEventListener("click", () => select(t.ticket_id));
@@ -192,7 +193,7 @@ function renderDiagnostics(t) {
 function renderTicket(t) {
   $("ticket-placeholder").hidden = true; $("ticket-body").hidden = false;
   $("t-title").textContent = `${t.kind.replaceAll("_", " ")} · ${t.ticket_id}`;
-  const assignee = t.assignee_id ? (state.me && t.assignee_id === state.me.id ? "you" : t.assignee_id) : "nobody";
+  const assignee = t.assignee_id ? (state.me && t.assignee_id === state.me.id ? "you" : nameOf(t.assignee_id)) : "nobody";
   $("t-meta").textContent = `${t.status.replaceAll("_", " ")} · assigned to ${assignee} · from ${t.source} · opened ${new Date(t.created_at).toLocaleString()}` +
     (t.reopen_count ? ` · reopened ${t.reopen_count}×` : "") + (t.conversation_owner ? ` · chat owner: ${t.conversation_owner}` : "");
   $("t-priority").replaceChildren(badge(t.priority, t.priority_score), el("span", { class: "reasons", text: " " + t.priority_reasons.join(" · ") }));
@@ -200,7 +201,11 @@ function renderTicket(t) {
   const mine = state.me && (t.assignee_id === state.me.id || state.me.role === "admin");
   const held = t.status === "assigned" || t.status === "waiting_on_user";
   $("act-claim").disabled = t.status !== "open";
-  for (const id of ["act-release", "act-resolve", "act-handback", "act-code", "act-summary"]) $(id).disabled = !(mine && held);
+  for (const id of ["act-release", "act-resolve", "act-handback", "act-code", "act-summary", "act-transfer", "act-transfer-to"]) $(id).disabled = !(mine && held);
+  const others = Object.values(state.agents).filter((a) => a.id !== t.assignee_id);
+  const chosen = $("act-transfer-to").value;
+  $("act-transfer-to").replaceChildren(...others.map((a) => el("option", { value: a.id, text: a.display_name })));
+  if (others.some((a) => a.id === chosen)) $("act-transfer-to").value = chosen;
   $("act-handback").disabled = !(mine && held && t.conversation_owner);
   $("reply-form").querySelector("button").disabled = !(mine && held && t.conversation_owner);
 
@@ -209,8 +214,8 @@ function renderTicket(t) {
   transcript.replaceChildren(...t.transcript.map((m) => el("div", { class: `msg ${m.sender}` },
     el("span", { class: "who", text: `${m.sender}${m.ts ? " · " + new Date(m.ts).toLocaleTimeString() : ""}` }), m.text)));
   if (atBottom) transcript.scrollTop = transcript.scrollHeight;
-  $("t-notes").replaceChildren(...t.notes.map((n) => el("li", { text: `${n.text} — ${n.author_id}, ${new Date(n.created_at).toLocaleString()}` })));
-  $("t-events").replaceChildren(...t.events.map((e) => el("li", { text: `${new Date(e.created_at).toLocaleTimeString()} ${e.actor}: ${e.action.replaceAll("_", " ")}${Object.keys(e.detail).length ? " " + JSON.stringify(e.detail) : ""}` })));
+  $("t-notes").replaceChildren(...t.notes.map((n) => el("li", { text: `${n.text} — ${nameOf(n.author_id)}, ${new Date(n.created_at).toLocaleString()}` })));
+  $("t-events").replaceChildren(...t.events.map((e) => el("li", { text: `${new Date(e.created_at).toLocaleTimeString()} ${nameOf(e.actor)}: ${e.action.replaceAll("_", " ")}${Object.keys(e.detail).length ? " " + JSON.stringify(e.detail) : ""}` })));
   renderDiagnostics(t);
 }
 
@@ -224,6 +229,7 @@ async function act(method, suffix, body) {
 }
 $("act-claim").addEventListener("click", () => act("POST", "/claim"));
 $("act-release").addEventListener("click", () => act("POST", "/release"));
+$("act-transfer").addEventListener("click", () => { if ($("act-transfer-to").value) act("POST", "/transfer", { agent_id: $("act-transfer-to").value }); });
 $("act-resolve").addEventListener("click", () => act("POST", "/resolve", { resolution_code: $("act-code").value }));
 $("act-handback").addEventListener("click", () => {
   const summary = $("act-summary").value.trim();
@@ -277,6 +283,7 @@ async function start() {
   try { state.me = await api("GET", "/agents/me"); } catch (error) { return; }
   $("login-view").hidden = true; $("app-view").hidden = false;
   $("whoami").textContent = `${state.me.display_name} (${state.me.role})`;
+  try { state.agents = Object.fromEntries((await api("GET", "/agents")).map((a) => [a.id, a])); } catch (error) { state.agents = {}; }
   await loadQueue();
   timers.forEach(clearInterval);
   timers = [
