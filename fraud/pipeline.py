@@ -112,11 +112,17 @@ class FraudPipeline:
         if len(rows) == 0:
             return []
         baseline = self.baseline
-        k = len(_EXPLAINABLE)
-        perturbed = np.repeat(rows, k, axis=0)
-        for j, column in enumerate(_EXPLAINABLE):
-            perturbed[j::k, column] = baseline[column]
-        drops = probabilities[:, None] - self.predict_proba(perturbed).reshape(len(rows), k)
+        columns = np.array(_EXPLAINABLE)
+        base = baseline[columns]
+        values = rows[:, columns]
+        # A feature already at its baseline value cannot raise the risk (its drop is 0):
+        # only the others are perturbed and predicted again.
+        same = (values == base) | (np.isnan(values) & np.isnan(base))
+        row_of, feature_of = np.nonzero(~same)
+        perturbed = rows[row_of]
+        perturbed[np.arange(len(row_of)), columns[feature_of]] = base[feature_of]
+        drops = np.zeros(values.shape)
+        drops[row_of, feature_of] = probabilities[row_of] - self.predict_proba(perturbed)
         result: list[list[Reason]] = []
         for i in range(len(rows)):
             order = np.argsort(-drops[i])[:top]

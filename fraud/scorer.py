@@ -124,14 +124,13 @@ class Scorer:
             obs = self.engine.observe(event)
             if obs is not None:
                 observations.append(obs)
-        model_rows = [i for i, obs in enumerate(observations) if not obs.check_reasons]
-        matrix = np.array([observations[i].features for i in model_rows], dtype=np.float64)
-        matrix = matrix.reshape(len(model_rows), len(FEATURES))
-        probabilities = self.pipeline.predict_proba(matrix)
-        probability_of = dict(zip(model_rows, probabilities.tolist(), strict=True))
+        model_rows = [obs.features for obs in observations if not obs.check_reasons]
+        matrix = np.array(model_rows, dtype=np.float64).reshape(len(model_rows), len(FEATURES))
+        # The model's answers, in the order of the observations that reach the model.
+        next_probability = iter(self.pipeline.predict_proba(matrix).tolist()).__next__
         decisions: list[Decision] = []
         explain: list[int] = []
-        for i, obs in enumerate(observations):
+        for obs in observations:
             event = obs.event
             if obs.check_reasons:
                 decision = Decision(
@@ -147,7 +146,7 @@ class Scorer:
                 )
                 decisions.append(decision)
                 continue
-            probability = probability_of[i]
+            probability = next_probability()
             score = round(probability * 100)
             action, reasons = "allow", []
             entities = obs.entities
