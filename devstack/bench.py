@@ -23,7 +23,14 @@ from devstack.stack import Stack
 
 __all__ = ["main"]
 
-PACKAGE_BENCHES = ["ledger.bench", "ledger.sandbox.bench", "knowledge_base.bench", "fraud.bench"]
+PACKAGE_BENCHES = [
+    "ledger.bench",
+    "ledger.sandbox.bench",
+    "knowledge_base.bench",
+    "fraud.bench",
+    "api.escalation.bench",
+    "api.webhooks.bench",
+]
 
 
 @dataclass
