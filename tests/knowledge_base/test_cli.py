@@ -73,5 +73,7 @@ def test_eval_prints_the_figures_and_check_fails_under_target(
     out = capsys.readouterr().out
     for label in ("top-1", "top-3", "MRR", "abstention precision", "abstention recall"):
         assert label in out
-    assert "below target: top1" in out
+    assert "below target on the test set: top1" in out
+    header = next(line for line in out.splitlines() if line.split() == ["test", "dev"])
+    assert header
     assert main(["eval"]) == 0

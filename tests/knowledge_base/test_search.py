@@ -3,34 +3,43 @@ from __future__ import annotations
 import pytest
 
 from knowledge_base.errors import QueryNotFound, QuestionInvalid
-from knowledge_base.evaluate import TARGETS, EvalReport, evaluate, load_eval_set
+from knowledge_base.evaluate import DEV, TARGETS, TEST, EvalReport, evaluate, load_eval_set
 from knowledge_base.search import KnowledgeBase
 
 
 @pytest.fixture(scope="module")
-def report(kb: KnowledgeBase) -> EvalReport:
-    eval_set = load_eval_set(kb.settings.eval_dir, set(kb.articles))
+def blind_report(kb: KnowledgeBase) -> EvalReport:
+    """The blind test set: written before tuning and never tuned on."""
+    eval_set = load_eval_set(kb.settings.eval_dir, set(kb.articles), TEST)
+    assert len(eval_set.questions) >= 200 and len(eval_set.out_of_scope) >= 60
+    return evaluate(kb, eval_set)
+
+
+@pytest.fixture(scope="module")
+def dev_report(kb: KnowledgeBase) -> EvalReport:
+    """The dev set retrieval was tuned on."""
+    eval_set = load_eval_set(kb.settings.eval_dir, set(kb.articles), DEV)
     assert len(eval_set.questions) >= 200 and len(eval_set.out_of_scope) >= 50
     return evaluate(kb, eval_set)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="top-1 0.877 and top-3 0.954 are below the issue's 0.90 and 0.97 (see `kb eval`)",
-)
-def test_retrieval_meets_the_issue_targets(report: EvalReport) -> None:
-    assert report.top1 >= TARGETS["top1"], report.misses
-    assert report.top3 >= TARGETS["top3"], report.misses
-    assert report.abstention_recall >= TARGETS["abstention_recall"], report.answered_out_of_scope
+def test_retrieval_meets_the_issue_targets_on_the_blind_test_set(blind_report: EvalReport) -> None:
+    assert blind_report.top1 >= TARGETS["top1"], blind_report.misses
+    assert blind_report.top3 >= TARGETS["top3"], blind_report.misses
+    assert blind_report.abstention_recall >= TARGETS["abstention_recall"], (
+        blind_report.answered_out_of_scope
+    )
+    assert blind_report.abstention_precision >= 0.75
 
 
-def test_retrieval_does_not_regress_below_the_measured_figures(report: EvalReport) -> None:
-    # The figures measured with the real model when the article set was last changed.
-    assert report.top1 >= 0.87, report.misses
-    assert report.top3 >= 0.95, report.misses
-    assert report.mrr >= 0.91
-    assert report.abstention_recall >= TARGETS["abstention_recall"], report.answered_out_of_scope
-    assert report.abstention_precision >= 0.6
+def test_dev_figures_do_not_regress(dev_report: EvalReport) -> None:
+    # Measured on the dev set after tuning: top-1 0.922, top-3 0.991, MRR 0.955.
+    assert dev_report.top1 >= 0.91, dev_report.misses
+    assert dev_report.top3 >= 0.98, dev_report.misses
+    assert dev_report.mrr >= 0.945
+    assert dev_report.abstention_recall >= TARGETS["abstention_recall"], (
+        dev_report.answered_out_of_scope
+    )
 
 
 def test_a_question_gets_the_article_title_link_and_passage(kb: KnowledgeBase) -> None:
