@@ -40,6 +40,9 @@ class FraudSettings(BaseSettings):
     default_days: int = Field(10, ge=1)
     default_seed: int = 7
     batch_size: int = Field(2048, ge=1)
+    # `fraud score` runs the cyclic garbage collector after this many new container objects
+    # (Python's default, 700, makes it rescan the growing feature state over and over).
+    score_gc_threshold: int = Field(100_000, ge=700)
     # Native threads the model may use per scoring thread (1: one core, steady latency).
     model_threads: int = Field(1, ge=1, le=64)
 

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import gc
+import io
 import json
 from pathlib import Path
 
 import pytest
 
-from fraud.cli import main
+from fraud.cli import main, score_file
+from fraud.config import FraudSettings
+from fraud.pipeline import FraudPipeline
+from fraud.scorer import Scorer
 from fraud.simulate import DETERMINISTIC_SCENARIOS
 
 
@@ -89,3 +94,15 @@ def test_bad_model_dir_is_a_clear_error(
     )
     assert code == 1
     assert "no trained pipeline" in capsys.readouterr().err
+
+
+def test_scoring_restores_the_garbage_collector_thresholds(
+    model_dir: Path, stream: Path, tmp_path: Path
+) -> None:
+    before = gc.get_threshold()
+    settings = FraudSettings(model_dir=model_dir, score_gc_threshold=50_000)
+    scorer = Scorer(FraudPipeline.load(model_dir), settings)
+    lines = stream.read_bytes().splitlines(keepends=True)[:500]
+    summary = score_file(scorer, lines, io.StringIO(), io.StringIO(), progress=False)
+    assert summary["lines"] == 500 and summary["scored"] > 0
+    assert gc.get_threshold() == before
