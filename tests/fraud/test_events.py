@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,33 @@ def test_reader_reports_bad_lines_with_numbers_and_keeps_going() -> None:
 
 def test_unknown_fields_are_ignored() -> None:
     assert parse_event({**CLAIM, "platform_tag": {"x": 1}}).id == "e1"
+
+
+def _vars(event: object) -> dict[str, object]:
+    return {name: getattr(event, name) for name in dir(event) if not name.startswith("_")}
+
+
+def test_lines_orjson_refuses_read_as_the_standard_library_reads_them(stream: Path) -> None:
+    # orjson reads ordinary lines; these are valid to the standard library but not to orjson
+    # (NaN, an integer beyond 64 bits, a lone surrogate) or invalid to both, with the
+    # standard library's wording.
+    odd = [
+        '{"id": "n1", "type": "claim", "ts": "2026-03-01T10:00:00Z", "x": NaN,'
+        f' "channel_id": "{"AB" * 32}", "amount": "5", "signature": "00"}}',
+        '{"id": "n2", "type": "outcome", "ts": "2026-03-01T10:00:00Z", "event_id": "e",'
+        ' "fraud": true, "n": 123456789012345678901234567890}',
+        '{"id": "n3\\ud800", "type": "outcome", "ts": "2026-03-01T10:00:00Z",'
+        ' "event_id": "e", "fraud": false}',
+        '{"id": "n4", "type": "outcome"} trailing',
+        "[1, 2",
+    ]
+    items = list(EventReader().read(line.encode() for line in odd))
+    assert [item.event.id for item in items[:3] if item.event] == ["n1", "n2", "n3\ud800"]
+    assert items[3].error is not None
+    assert items[3].error.reason == "not valid JSON: extra data after the JSON value at column 32"
+    assert items[4].error is not None and items[4].error.reason.startswith("not valid JSON: ")
+    # On a whole simulated stream both decoders give the same events.
+    lines = stream.read_bytes().splitlines()[:3000]
+    fast = [item.event for item in EventReader().read(lines)]
+    slow = [EventReader().accept(json.loads(line), n).event for n, line in enumerate(lines, 1)]
+    assert [_vars(e) for e in fast] == [_vars(e) for e in slow]
