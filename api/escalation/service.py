@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,13 @@ from api.escalation.schemas import (
     TicketEventOut,
     TicketSummary,
 )
+from api.webhooks import service as webhooks
+from api.webhooks.events import EscalationCreated, FraudReviewResolved
+
+_REVIEW_VERDICTS: dict[str, Literal["fraud_confirmed", "legitimate"]] = {
+    "fraud_confirmed": "fraud_confirmed",
+    "fraud_cleared": "legitimate",
+}
 
 __all__ = [
     "AGENT_JOINED",
@@ -133,6 +141,20 @@ def open_ticket(
         conversation.owner = "human"
         conversation.ticket_id = ticket.id
         conversation.updated_at = now
+    # Subscribers hear of it from the outbox, in this same transaction.
+    webhooks.publish(
+        session,
+        "escalation.created",
+        EscalationCreated(
+            ticket_id=ticket.id,
+            conversation_id=ticket.conversation_id,
+            source=ticket.source,
+            kind=ticket.kind,
+            priority=label,
+            summary=ticket.summary,
+            created_at=now.isoformat(),
+        ).model_dump(),
+    )
     return EscalationResponse(
         ticket_id=ticket.id, status="open", priority=label, created_at=ticket.created_at
     )
@@ -320,6 +342,21 @@ def resolve(
     )
     ticket.status, ticket.resolution_code = "resolved", resolution_code
     ticket.resolved_at = ticket.updated_at = now
+    if ticket.kind == "fraud_review" and resolution_code in _REVIEW_VERDICTS:
+        event = ((ticket.diagnostics or {}).get("fraud") or {}).get("event") or {}
+        wallets = (ticket.user or {}).get("wallets") or []
+        webhooks.publish(
+            session,
+            "fraud.review.resolved",
+            FraudReviewResolved(
+                alert_id=str(event.get("id") or ticket.id),
+                account=wallets[0] if wallets else None,
+                resolution=_REVIEW_VERDICTS[resolution_code],
+                resolved_by=agent.username,
+                resolved_at=now.isoformat(),
+                note=comment,
+            ).model_dump(),
+        )
     return to_summary(ticket, settings, now)
 
 
