@@ -75,7 +75,15 @@ def test_every_block_and_review_becomes_an_alert_with_deliveries(
     assert flagged, "the stream has blocks or reviews"
     engine = create_engine(settings.database_url)
     with engine.connect() as connection:
-        rows = connection.execute(select(WebhookMessage.payload)).scalars().all()
+        rows = (
+            connection.execute(
+                select(WebhookMessage.payload).where(
+                    WebhookMessage.event_type == "fraud.alert.created"
+                )
+            )
+            .scalars()
+            .all()
+        )
         deliveries = connection.scalar(select(func.count()).select_from(WebhookDelivery))
     engine.dispose()
     alerts = {row["data"]["alert_id"]: row["data"] for row in rows}
