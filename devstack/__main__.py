@@ -36,6 +36,10 @@ def run() -> int:
     except KeyboardInterrupt:
         return 130
     print(f"\nReady. Open {stack.api_url}/ to chat with the assistant.")
+    print(
+        f"Agent console: {stack.api_url}/console  (user 'demo', password in "
+        f"{stack.settings.secrets_dir / 'demo-agent-password'})"
+    )
     print("Things to try (demo wallets live in the sandbox node):")
     for line in _demo_lines():
         print("  •", line)

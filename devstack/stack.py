@@ -166,6 +166,9 @@ class Stack:
                     "API_RASA_TOKEN": rasa_token,
                     "API_SERVICE_TOKEN": service_token,
                     "API_PUBLIC_URL": self.api_url,
+                    # The demo agent's password is generated into var/secrets on first start.
+                    "API_AGENTS_DEMO_AGENT": "true",
+                    "API_AGENTS_DEMO_PASSWORD_FILE": str(s.secrets_dir / "demo-agent-password"),
                     "HF_HUB_OFFLINE": "1",
                 },
             ),
