@@ -131,6 +131,10 @@ async def _diagnostics(tracker: Tracker) -> dict[str, Any]:
             troubleshooting.setdefault(slot, value)
     diagnostics["troubleshooting"] = troubleshooting
     diagnostics["mentioned"] = _mentioned(tracker)
+    # What an agent wrote when handing the conversation back the last time (set by the api
+    # through Rasa's tracker API), so the next agent starts from it.
+    if previous := tracker.get_slot("handback_summary"):
+        diagnostics["previous_handback"] = previous
     return diagnostics
 
 
@@ -153,6 +157,8 @@ def _summary(kind: str, user: dict[str, Any], diagnostics: dict[str, Any], words
         parts.append("Attached: " + ", ".join(looked) + ".")
     if diagnostics.get("errors"):
         parts.append(f"Failed lookups: {len(diagnostics['errors'])}.")
+    if previous := diagnostics.get("previous_handback"):
+        parts.append(f"Earlier agent's hand-back note: {previous}")
     return " ".join(parts)
 
 

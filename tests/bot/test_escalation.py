@@ -161,3 +161,15 @@ async def test_wrong_service_token_is_not_a_silent_success(
     turn = await chat.say("agent", "human_request").run(ActionEscalate())
     assert "HTTP 401" in turn.text
     assert "isn't filed yet" in turn.text
+
+
+async def test_an_earlier_agents_hand_back_note_travels_with_the_next_hand_off(
+    to_receiver: Receiver,
+) -> None:
+    chat = Conversation(metadata={"wallets": [ALICE]})
+    chat.slots.update(handback_summary="Refund of 2 XRP approved; told user to wait 1 day.")
+    await chat.say("still no refund, get me a person", "human_request").run(ActionEscalate())
+    (request,) = to_receiver.received
+    extra = request.diagnostics.model_extra or {}
+    assert extra["previous_handback"].startswith("Refund of 2 XRP approved")
+    assert "Refund of 2 XRP approved" in request.summary
