@@ -12,7 +12,7 @@ setup:
 run: setup
 	@$(PY) -m devstack run
 
-test: setup lint typecheck pytest test-bot
+test: setup lint typecheck test-bot pytest
 
 lint:
 	@echo "[test] ruff"
