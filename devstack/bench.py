@@ -23,6 +23,7 @@ from devstack.stack import Stack
 
 __all__ = ["main"]
 
+TURNS = 10
 PACKAGE_BENCHES = [
     "ledger.bench",
     "ledger.sandbox.bench",
@@ -70,11 +71,16 @@ async def _send(client: httpx.AsyncClient, conversation: str, text: str, expect:
 
 async def _sequential(api_url: str, text: str, expect: str, n: int, label: str) -> Latencies:
     async with httpx.AsyncClient(base_url=api_url, timeout=30) as client:
-        conversation = "bench_" + secrets.token_hex(6)
         for _ in range(5):  # warm-up
-            await _send(client, conversation, text, expect)
+            await _send(client, "bench_warmup_" + secrets.token_hex(4), text, expect)
         start = time.perf_counter()
-        samples = [await _send(client, conversation, text, expect) for _ in range(n)]
+        samples = []
+        for i in range(n):
+            # Conversations of TURNS messages, as users have: Rasa sends the whole tracker to
+            # the action server on every call, so one endless conversation would measure that.
+            if i % TURNS == 0:
+                conversation = "bench_" + secrets.token_hex(6)
+            samples.append(await _send(client, conversation, text, expect))
         return Latencies(label, samples, time.perf_counter() - start)
 
 
@@ -94,7 +100,7 @@ async def _concurrent(
     return Latencies(label, [s for r in results for s in r], wall)
 
 
-def chat_bench(n: int = 200, conversations: int = 20, per: int = 10) -> None:
+def chat_bench(n: int = 200, conversations: int = 20, per: int = TURNS) -> None:
     from ledger.sandbox.demo import DEMO
 
     address = DEMO.account("alice").address
