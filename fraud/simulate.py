@@ -125,6 +125,29 @@ class _World:
         self.user_seq += 1
         return f"u{self.user_seq}"
 
+    def linked(
+        self,
+        ts: float,
+        scenario: str,
+        user: str,
+        account: str,
+        ip: str,
+        device: str,
+        user_agent: str | None = None,
+    ) -> None:
+        """A user links a wallet from a device and IP (``wallet.linked``)."""
+        extra = {"user_agent": user_agent} if user_agent is not None else {}
+        self.s.emit(
+            ts,
+            "wallet.linked",
+            scenario,
+            user_id=user,
+            account=account,
+            ip=ip,
+            device_id=device,
+            **extra,
+        )
+
     def funded(self, ts: float, address: str, funder: str, scenario: str) -> None:
         amount = str(self.rng.randint(20, 400) * 1_000_000)
         self.s.emit(ts, "account.funded", scenario, account=address, funder=funder, amount=amount)
@@ -204,16 +227,7 @@ class _World:
         ts = joined + rng.uniform(0, 3600)
         self.funded(ts, wallet.address, rng.choice(self.exchanges), "legit")
         ts += rng.uniform(60, 7200)
-        self.s.emit(
-            ts,
-            "wallet.linked",
-            "legit",
-            user_id=user,
-            account=wallet.address,
-            ip=ip,
-            device_id=device,
-            user_agent="Wallet/3.1",
-        )
+        self.linked(ts, "legit", user, wallet.address, ip, device, user_agent="Wallet/3.1")
         increment = int(rng.lognormvariate(math.log(1500 * scale), 0.8)) + 10
         pace = rng.lognormvariate(math.log(25 / scale), 0.5)
         sessions_per_day = rng.lognormvariate(math.log(1.2), 0.6)
@@ -236,15 +250,8 @@ class _World:
                 ts = start
                 if rng.random() < 0.01:  # a new phone: legitimately new device and IP
                     device, ip = f"d{rng.getrandbits(40):x}", _ip(rng)
-                    self.s.emit(
-                        ts,
-                        "wallet.linked",
-                        "legit",
-                        user_id=user,
-                        account=wallet.address,
-                        ip=ip,
-                        device_id=device,
-                        user_agent="Wallet/3.2",
+                    self.linked(
+                        ts, "legit", user, wallet.address, ip, device, user_agent="Wallet/3.2"
                     )
                     ts += rng.uniform(5, 60)
                 dest = rng.choice(favourites)
@@ -324,15 +331,7 @@ class _World:
         ts = self.fraud_start()
         self.funded(ts, wallet.address, rng.choice(self.exchanges), "legit")
         ts += rng.uniform(60, 3600)
-        self.s.emit(
-            ts,
-            "wallet.linked",
-            "legit",
-            user_id=user,
-            account=wallet.address,
-            ip=ip,
-            device_id=device,
-        )
+        self.linked(ts, "legit", user, wallet.address, ip, device)
         ts += 60
         cancel = ts + rng.uniform(600, 3600) if scenario == "expired_channel" else None
         ch = self.open_channel(
@@ -366,16 +365,7 @@ class _World:
             t = ts
             self.funded(t, wallet.address, funder, "sybil_farm")
             t += rng.uniform(20, 300)
-            self.s.emit(
-                t,
-                "wallet.linked",
-                "sybil_farm",
-                user_id=user,
-                account=wallet.address,
-                ip=ip,
-                device_id=device,
-                user_agent="okhttp/4.9",
-            )
+            self.linked(t, "sybil_farm", user, wallet.address, ip, device, user_agent="okhttp/4.9")
             t += rng.uniform(20, 300)
             dest = target if rng.random() < 0.8 else rng.choice(self.creators)
             ch = self.open_channel(
@@ -395,15 +385,7 @@ class _World:
         ts = START + rng.uniform(0, 0.3) * (self.end - START)
         self.funded(ts, wallet.address, rng.choice(self.exchanges), "legit")
         ts += 600
-        self.s.emit(
-            ts,
-            "wallet.linked",
-            "legit",
-            user_id=user,
-            account=wallet.address,
-            ip=ip,
-            device_id=device,
-        )
+        self.linked(ts, "legit", user, wallet.address, ip, device)
         funded = rng.randint(20, 200) * 1_000_000
         ch = self.open_channel(ts + 60, wallet, rng.choice(self.creators), funded, "legit", user)
         ts += 120
@@ -427,14 +409,13 @@ class _World:
         if ts >= self.end:
             return
         new_device, new_ip = f"d{rng.getrandbits(40):x}", _ip(rng)
-        self.s.emit(
+        self.linked(
             ts,
-            "wallet.linked",
             "account_takeover",
-            user_id=user,
-            account=wallet.address,
-            ip=new_ip,
-            device_id=new_device,
+            user,
+            wallet.address,
+            new_ip,
+            new_device,
             user_agent="Mozilla/5.0",
         )
         ts += rng.uniform(30, 600)
@@ -460,15 +441,8 @@ class _World:
         ts = self.fraud_start()
         self.funded(ts, wallet.address, rng.choice(self.exchanges), "legit")
         ts += rng.uniform(60, 600)
-        self.s.emit(
-            ts,
-            "wallet.linked",
-            "legit",
-            user_id=user,
-            account=wallet.address,
-            ip=ip,
-            device_id=device,
-            user_agent="python-requests/2.31",
+        self.linked(
+            ts, "legit", user, wallet.address, ip, device, user_agent="python-requests/2.31"
         )
         period = rng.uniform(2, 8) * (0.6 if self.p.shift else 1.0)
         for dest in rng.sample(self.creators, k=min(3, len(self.creators))):
@@ -487,15 +461,7 @@ class _World:
         self.funded(ts, creator, funder, "wash_trading")
         self.funded(ts + rng.uniform(60, 3600), payer.address, funder, "wash_trading")
         ts += 4000
-        self.s.emit(
-            ts,
-            "wallet.linked",
-            "legit",
-            user_id=user,
-            account=payer.address,
-            ip=ip,
-            device_id=device,
-        )
+        self.linked(ts, "legit", user, payer.address, ip, device)
         funded = rng.randint(100, 2000) * 1_000_000
         ch = self.open_channel(ts + 60, payer, creator, funded, "wash_trading", user)
         ts += 120
