@@ -36,6 +36,7 @@ def run() -> int:
     except KeyboardInterrupt:
         return 130
     print(f"\nReady. Open {stack.api_url}/ to chat with the assistant.")
+    print(f"Chat widget on a demo platform page, signed in as a demo user: {stack.api_url}/demo")
     print(
         f"Agent console: {stack.api_url}/console  (user 'demo', password in "
         f"{stack.settings.secrets_dir / 'demo-agent-password'})"

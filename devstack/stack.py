@@ -79,6 +79,7 @@ class Stack:
         rasa = ROOT / ".venv-rasa" / "bin" / "rasa"
         service_token = local_secret(s.secrets_dir, "service_token")
         rasa_token = local_secret(s.secrets_dir, "rasa_token")
+        widget_secret = local_secret(s.secrets_dir, "widget_secret")
         h = s.host
         return [
             Child(
@@ -169,6 +170,9 @@ class Stack:
                     # The demo agent's password is generated into var/secrets on first start.
                     "API_AGENTS_DEMO_AGENT": "true",
                     "API_AGENTS_DEMO_PASSWORD_FILE": str(s.secrets_dir / "demo-agent-password"),
+                    # Signs and verifies the widget's user tokens; /demo signs one for a demo user.
+                    "API_WIDGET_SECRET": widget_secret,
+                    "API_WIDGET_DEMO": "true",
                     "HF_HUB_OFFLINE": "1",
                 },
             ),
