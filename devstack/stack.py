@@ -76,7 +76,7 @@ class Stack:
     def _children(self) -> list[Child]:
         s = self.settings
         venv = ROOT / ".venv" / "bin"
-        rasa = ROOT / ".venv-rasa" / "bin" / "rasa"
+        rasa_python = ROOT / ".venv-rasa" / "bin" / "python"
         service_token = local_secret(s.secrets_dir, "service_token")
         rasa_token = local_secret(s.secrets_dir, "rasa_token")
         widget_secret = local_secret(s.secrets_dir, "widget_secret")
@@ -107,7 +107,7 @@ class Stack:
                 [
                     str(venv / "python"),
                     "-m",
-                    "rasa_sdk",
+                    "bot.action_server",
                     "--actions",
                     "bot.actions",
                     "--port",
@@ -125,7 +125,9 @@ class Stack:
                 "Rasa server",
                 s.rasa_port,
                 [
-                    str(rasa),
+                    # Rasa's own command line, with two fixes to its action calls (see the file).
+                    str(rasa_python),
+                    str(ROOT / "bot" / "rasa_server.py"),
                     "run",
                     "--enable-api",
                     "--auth-token",
