@@ -32,6 +32,10 @@ from api.metrics.endpoints import router as metrics_router
 from api.webhooks.config import WebhookSettings
 from api.webhooks.endpoints import router as webhooks_router
 from api.webhooks.worker import BackgroundWorker
+from api.widget.config import WidgetSettings
+from api.widget.cors import WidgetCors
+from api.widget.endpoints import demo_router as widget_demo_router
+from api.widget.endpoints import router as widget_router
 
 __all__ = ["create_app"]
 
@@ -42,12 +46,14 @@ def create_app(
     agent_settings: AgentSettings | None = None,
     escalation_settings: EscalationSettings | None = None,
     webhook_settings: WebhookSettings | None = None,
+    widget_settings: WidgetSettings | None = None,
 ) -> FastAPI:
     """Build the app; `rasa_transport` replaces the network to Rasa in unit tests."""
     settings = settings or get_settings()
     agent_settings = agent_settings or AgentSettings()
     escalation_settings = escalation_settings or EscalationSettings()
     webhook_settings = webhook_settings or WebhookSettings()
+    widget_settings = widget_settings or WidgetSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -58,6 +64,9 @@ def create_app(
         app.state.session_factory = sessionmaker(engine, expire_on_commit=False)
         app.state.agent_settings = agent_settings
         app.state.escalation_settings = escalation_settings
+        app.state.widget_settings = widget_settings
+        # Read once: a missing or short secret file stops start-up with a message naming it.
+        app.state.widget_key = widget_settings.signing_key()
         bootstrap_agents(app.state.session_factory, agent_settings)
         params = {"token": settings.rasa_token.get_secret_value()} if settings.rasa_token else {}
         app.state.rasa = httpx.Client(
@@ -103,4 +112,9 @@ def create_app(
     app.include_router(fraud_router, dependencies=[Depends(require_service)])
     # Webhook administration: admin agents, or automation with the service credential.
     app.include_router(webhooks_router)
+    app.include_router(widget_router)
+    if widget_settings.demo:
+        app.include_router(widget_demo_router)
+    # Platform pages on other origins call the chat endpoints from the browser.
+    app.add_middleware(WidgetCors, allowed_origins=widget_settings.allowed_origins)
     return app

@@ -1,8 +1,10 @@
-"""Chat endpoints used by the page (and later the widget).
+"""Chat endpoints used by the page at ``/`` and by the embedded widget.
 
-Access: chat is anonymous for now. A conversation id (minted by the api as ``c_`` + 16 random
-url-safe bytes) acts as the capability: whoever holds it reads and writes that conversation
-and nothing else. Signed user identities replace this when the widget arrives.
+Access: a visitor without a user token is anonymous; the conversation id (minted by the api as
+``c_`` + 16 random url-safe bytes) is then the capability: whoever holds it reads and writes
+that conversation and nothing else. A visitor with a valid ``X-User-Token`` (signed by the
+platform) is that user: conversations they start are bound to them, and nobody else (another
+user, an anonymous visitor) reads or writes those (403).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from api.chat import service
 from api.chat.schemas import ChatReply, ChatTurn
 from api.deps import RasaDep, SessionDep, SessionFactoryDep
 from api.escalation.deps import EscalationSettingsDep
+from api.widget.deps import Visitor
 
 __all__ = ["page_router", "router"]
 
@@ -30,33 +33,35 @@ _PAGE = Path(__file__).resolve().parent / "static" / "index.html"
 
 @router.post("/messages", response_model=ChatReply)
 async def post_message(
-    turn: ChatTurn, factory: SessionFactoryDep, rasa: RasaDep, escalation: EscalationSettingsDep
+    turn: ChatTurn,
+    factory: SessionFactoryDep,
+    rasa: RasaDep,
+    escalation: EscalationSettingsDep,
+    visitor: Visitor,
 ) -> ChatReply:
     """Send the user's message; answers with the assistant's replies (none while an agent owns it)."""
-    # Identity (a signed user token binding wallets) arrives with the widget; until then every
-    # visitor is anonymous and gets account data only for addresses they type.
-    metadata: dict[str, object] = {"user_id": None, "wallets": []}
     return await run_in_threadpool(
         service.send_user_turn,
         factory,
         rasa,
         turn.conversation_id,
         turn.text,
-        metadata,
+        visitor,
         escalation,
     )
 
 
 @router.get("/{conversation_id}/messages", response_model=ChatReply)
-def get_messages(conversation_id: str, session: SessionDep) -> ChatReply:
+def get_messages(conversation_id: str, session: SessionDep, visitor: Visitor) -> ChatReply:
     """The conversation's history, oldest first."""
-    return service.history(session, conversation_id)
+    return service.history(session, conversation_id, visitor)
 
 
 @router.get("/{conversation_id}/events", response_class=StreamingResponse)
 async def stream_events(
     conversation_id: str,
     factory: SessionFactoryDep,
+    visitor: Visitor,
     after: Annotated[int | None, Query(ge=0, description="Last message id seen")] = None,
     seconds: Annotated[float, Query(ge=0, le=60, description="Keep the stream open")] = 25,
     last_event_id: Annotated[int | None, Header()] = None,
@@ -64,7 +69,7 @@ async def stream_events(
     """New messages of the conversation (agent replies, notices) as server-sent events."""
     after_id = last_event_id if last_event_id is not None else after
     # Resolve the conversation before streaming so an unknown id is a plain 404.
-    stream = service.event_stream(factory, conversation_id, after_id, seconds)
+    stream = service.event_stream(factory, conversation_id, after_id, seconds, visitor)
     first = await anext(stream)
     return StreamingResponse(
         _prepend(first, stream),

@@ -38,3 +38,6 @@ class ChatReply(BaseModel):
     conversation_id: str
     owner: Literal["bot", "human"]
     messages: list[ChatMessage]
+    user_message_id: int | None = Field(
+        None, description="Stored id of the message just sent (answers to POST /chat/messages)"
+    )

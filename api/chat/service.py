@@ -4,6 +4,11 @@ The user's turn and the assistant's answers are stored in two short transactions
 to Rasa rather than one transaction held open across it: Rasa may take seconds (its actions call
 the ledger and the escalation endpoint, which writes to this same database), and a write
 transaction held that long would serialise every conversation on SQLite.
+
+Access: a conversation started by a signed-in user (a verified widget token) is bound to that
+user; only that user reads or writes it. A conversation started anonymously stays anonymous and
+its id is the capability, as on the plain page at ``/``. Mixing the two is refused rather than
+silently re-binding: a signed-in user never inherits a conversation someone else may hold.
 """
 
 from __future__ import annotations
@@ -13,20 +18,66 @@ import json
 import secrets
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC
 from typing import Any
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.chat import repository
+from api.chat.errors import ConversationForbidden
+from api.chat.models import Conversation, Message
 from api.chat.schemas import Button, ChatMessage, ChatReply
 from api.errors import AssistantUnavailable, ConversationNotFound
 from api.escalation import handoff
 from api.escalation.config import EscalationSettings
+from api.widget.tokens import UserIdentity
 
-__all__ = ["AGENT_WILL_REPLY", "event_stream", "history", "send_user_turn"]
+__all__ = [
+    "AGENT_WILL_REPLY",
+    "ANONYMOUS_METADATA",
+    "check_access",
+    "event_stream",
+    "history",
+    "send_user_turn",
+]
 
 AGENT_WILL_REPLY = "Your message is with our support team; an agent will reply here."
+# An anonymous visitor gets account data only for addresses they type.
+ANONYMOUS_METADATA: dict[str, Any] = {"user_id": None, "wallets": []}
+
+
+def check_access(conversation: Conversation, user: UserIdentity | None) -> None:
+    """Raise ConversationForbidden unless ``user`` may read and write ``conversation``."""
+    bound_to = conversation.user_id
+    if bound_to is None and user is None:
+        return
+    if bound_to is None:
+        raise ConversationForbidden(
+            f"conversation {conversation.id} was started without signing in, so a signed-in "
+            "user cannot continue it; start a new conversation"
+        )
+    if user is None:
+        raise ConversationForbidden(
+            f"conversation {conversation.id} belongs to a signed-in user; "
+            "send that user's token to read or write it"
+        )
+    if user.user_id != bound_to:
+        raise ConversationForbidden(f"conversation {conversation.id} belongs to another user")
+
+
+def _to_wire(message: Message) -> ChatMessage:
+    payload = message.payload or {}
+    created_at = message.created_at
+    if created_at is not None and created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)  # SQLite keeps no offset; stored as UTC
+    return ChatMessage(
+        id=message.id,
+        sender=message.sender,
+        text=message.text,
+        buttons=[Button(**b) for b in payload.get("buttons", [])],
+        created_at=created_at,
+    )
 
 
 def _new_conversation_id() -> str:
@@ -49,27 +100,33 @@ def send_user_turn(
     rasa: httpx.Client,
     conversation_id: str | None,
     text: str,
-    metadata: dict[str, Any],
+    user: UserIdentity | None,
     escalation: EscalationSettings,
 ) -> ChatReply:
     conversation_id = conversation_id or _new_conversation_id()
+    metadata = user.metadata() if user is not None else ANONYMOUS_METADATA
     note: str | None = None
     with factory.begin() as session:
         conversation = repository.get_or_create_conversation(
-            session, conversation_id, metadata.get("user_id")
+            session, conversation_id, user.user_id if user is not None else None
         )
-        repository.add_message(session, conversation_id, "user", text)
+        check_access(conversation, user)
+        user_message = repository.add_message(session, conversation_id, "user", text)
         owner = conversation.owner
         if owner == "human":
             # The bot says nothing while a human owns the conversation; the ticket may reopen.
             note = handoff.on_user_message(session, escalation, conversation)
             if note is not None:
                 repository.add_message(session, conversation_id, "system", note)
+        session.flush()
+        user_message_id = user_message.id
     if owner == "human":
+        # The notice has no id here; a stored one (the ticket reopened) also comes over SSE.
         return ChatReply(
             conversation_id=conversation_id,
             owner="human",
             messages=[ChatMessage(sender="system", text=note or AGENT_WILL_REPLY)],
+            user_message_id=user_message_id,
         )
 
     try:
@@ -85,56 +142,59 @@ def send_user_turn(
             "if it keeps failing, contact support by email."
         ) from exc
 
-    messages = [_to_chat_message(item) for item in items if isinstance(item, dict)]
+    replies = [_to_chat_message(item) for item in items if isinstance(item, dict)]
     with factory.begin() as session:
-        for message in messages:
+        stored = [
             repository.add_message(
                 session,
                 conversation_id,
                 "bot",
-                message.text,
-                {"buttons": [b.model_dump() for b in message.buttons]} if message.buttons else None,
+                reply.text,
+                {"buttons": [b.model_dump() for b in reply.buttons]} if reply.buttons else None,
             )
+            for reply in replies
+        ]
+        session.flush()  # ids, so the widget can tell these apart from the same ones over SSE
+        messages = [_to_wire(message) for message in stored]
         conversation = repository.get_or_create_conversation(session, conversation_id)
         owner = conversation.owner
-    return ChatReply(conversation_id=conversation_id, owner=owner, messages=messages)
+    return ChatReply(
+        conversation_id=conversation_id,
+        owner=owner,
+        messages=messages,
+        user_message_id=user_message_id,
+    )
 
 
-def history(session: Session, conversation_id: str) -> ChatReply:
-    conversation = session.get(repository.Conversation, conversation_id)
+def _load(session: Session, conversation_id: str, user: UserIdentity | None) -> Conversation:
+    conversation = session.get(Conversation, conversation_id)
     if conversation is None:
         raise ConversationNotFound(f"no conversation with id {conversation_id!r}")
-    messages = [
-        ChatMessage(
-            id=m.id,
-            sender=m.sender,
-            text=m.text,
-            buttons=[Button(**b) for b in (m.payload or {}).get("buttons", [])],
-            created_at=m.created_at,
-        )
-        for m in repository.transcript(session, conversation_id)
-    ]
+    check_access(conversation, user)
+    return conversation
+
+
+def history(session: Session, conversation_id: str, user: UserIdentity | None) -> ChatReply:
+    conversation = _load(session, conversation_id, user)
     return ChatReply(
         conversation_id=conversation_id,
         owner=conversation.owner,
-        messages=messages,
+        messages=[_to_wire(m) for m in repository.transcript(session, conversation_id)],
     )
 
 
 def _events_after(
-    factory: sessionmaker[Session], conversation_id: str, after_id: int | None
+    factory: sessionmaker[Session],
+    conversation_id: str,
+    after_id: int | None,
+    user: UserIdentity | None,
 ) -> tuple[str, list[ChatMessage], int]:
     with factory() as session:
-        conversation = session.get(repository.Conversation, conversation_id)
-        if conversation is None:
-            raise ConversationNotFound(f"no conversation with id {conversation_id!r}")
+        conversation = _load(session, conversation_id, user)
         if after_id is None:
             return conversation.owner, [], repository.last_message_id(session, conversation_id)
         rows = repository.messages_after(session, conversation_id, after_id)
-        messages = [
-            ChatMessage(id=m.id, sender=m.sender, text=m.text, created_at=m.created_at)
-            for m in rows
-        ]
+        messages = [_to_wire(m) for m in rows]
         return conversation.owner, messages, rows[-1].id if rows else after_id
 
 
@@ -148,11 +208,16 @@ async def event_stream(
     conversation_id: str,
     after_id: int | None,
     seconds: float,
+    user: UserIdentity | None = None,
     poll_seconds: float = 1.0,
 ) -> AsyncIterator[str]:
-    """New messages as server-sent events for ``seconds``; EventSource reconnects after."""
+    """New messages as server-sent events for ``seconds``; EventSource reconnects after.
+
+    The token was verified when the stream opened; a stream lasts at most a minute, and a client
+    that reconnects presents its (possibly renewed) token again.
+    """
     owner, messages, last_id = await asyncio.to_thread(
-        _events_after, factory, conversation_id, after_id
+        _events_after, factory, conversation_id, after_id, user
     )
     yield "retry: 1000\n\n"
     deadline = time.monotonic() + seconds
@@ -163,5 +228,5 @@ async def event_stream(
             return
         await asyncio.sleep(poll_seconds)
         owner, messages, last_id = await asyncio.to_thread(
-            _events_after, factory, conversation_id, last_id
+            _events_after, factory, conversation_id, last_id, user
         )
