@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["DEFAULT_RETRY_SCHEDULE", "WebhookSettings"]
@@ -31,3 +34,16 @@ class WebhookSettings(BaseSettings):
     # After a secret rotation, the previous secret keeps signing for this long.
     rotation_overlap_seconds: float = 24 * 3600
     user_agent: str = "channeldesk-webhooks/0.1"
+
+    # How deliveries reach delivery workers. "database": each worker leases due rows itself.
+    # "rabbitmq": a relay leases due rows and publishes them to a durable queue; workers
+    # consume it. The outbox tables stay the record in both (see api/webhooks/amqp.py).
+    transport: Literal["database", "rabbitmq"] = "database"
+    amqp_url: str = Field(default="amqp://guest:guest@127.0.0.1:5672/", repr=False)
+    queue_prefix: str = "channeldesk.webhooks"
+    # Messages a delivery worker holds unacknowledged at once (RabbitMQ prefetch).
+    prefetch: int = Field(default=32, ge=1)
+    # The relay stops publishing while this many messages wait in the queue, so that queued
+    # messages do not outlive their lease and get published twice.
+    max_queued: int = Field(default=2000, ge=1)
+    reconnect_seconds: float = Field(default=1.0, gt=0)

@@ -29,7 +29,9 @@ __all__ = [
     "get_subscription",
     "list_notifications",
     "list_subscriptions",
+    "release",
     "subscribers",
+    "take_published",
 ]
 
 _T = TypeVar("_T")
@@ -156,3 +158,30 @@ def claim_due(
         WebhookDelivery.id.in_(candidates), WebhookDelivery.lock_token == token
     )
     return list(session.scalars(claimed))
+
+
+def take_published(session: Session, delivery_id: int, token: str, lease_until: datetime) -> bool:
+    """Whether the message published under `token` still stands for this delivery; if so its
+    lease is extended for the attempt. A delivered, rescheduled or republished delivery (its
+    token changed) is not taken: that message is stale and is only acknowledged."""
+    result = session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.status == "pending",
+            WebhookDelivery.lock_token == token,
+        )
+        .values(locked_until=lease_until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def release(session: Session, delivery_ids: Sequence[int], token: str) -> None:
+    """Give back leases taken under `token` (a publish that failed): due again at once."""
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(delivery_ids), WebhookDelivery.lock_token == token)
+        .values(locked_until=None, lock_token=None)
+        .execution_options(synchronize_session=False)
+    )

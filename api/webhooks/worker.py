@@ -1,45 +1,39 @@
 """The delivery worker: leases due deliveries from the outbox, posts them signed, records
 the outcome. Runs as a task inside the api process, or alone::
 
-    python -m api.webhooks.worker
+    python -m api.webhooks.worker                       # API_WEBHOOKS_TRANSPORT (database)
+    python -m api.webhooks.worker --transport rabbitmq  # relay + queue consumer
+    python -m api.webhooks.worker --transport rabbitmq --role deliver
 
 Several workers may run at once (rows are leased, see `repository.claim_due`). A worker
 killed mid-delivery loses nothing: its lease runs out and the delivery is sent again with
-the same `webhook-id`.
+the same `webhook-id`. With RabbitMQ (`api.webhooks.amqp`) the broker hands a dead worker's
+unacknowledged messages to another worker instead.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import logging
 import secrets
 import signal
-import time
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.errors import AppError
 from api.webhooks import repository, service
+from api.webhooks.amqp import Consumer, Relay
 from api.webhooks.config import WebhookSettings
-from api.webhooks.signing import signed_headers
-from api.webhooks.urls import check_url
+from api.webhooks.sender import Job, Sender, job_of
 
-__all__ = ["BackgroundWorker", "DeliveryWorker", "main"]
+__all__ = ["BackgroundWorker", "DeliveryWorker", "main", "runner"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    delivery_id: int
-    message_id: str
-    url: str
-    body: str
-    secrets: list[str]
 
 
 class DeliveryWorker:
@@ -52,39 +46,25 @@ class DeliveryWorker:
     ) -> None:
         self.session_factory = session_factory
         self.settings = settings or WebhookSettings()
-        self.transport = transport
         self.concurrency = concurrency
+        self.sender = Sender(self.settings, transport, concurrency)
         self.token = "wrk_" + secrets.token_hex(8)
         self._inflight: set[asyncio.Task[None]] = set()
 
     # --- database steps (run in a thread: the ORM is synchronous) ---------------------------
 
-    def _claim(self, limit: int) -> list[_Job]:
+    def _claim(self, limit: int) -> list[Job]:
         now = datetime.now(UTC)
         lease_until = now + timedelta(seconds=self.settings.lease_seconds)
-        jobs: list[_Job] = []
+        jobs: list[Job] = []
         with self.session_factory.begin() as session:
             ids = repository.claim_due(session, now, limit, lease_until, self.token)
             for delivery_id in ids:
                 delivery = repository.get_delivery(session, delivery_id)
                 assert delivery is not None
-                sub = repository.get_subscription(session, delivery.subscription_id)
-                message = repository.get_message(session, delivery.message_id)
-                if sub is None or message is None or not sub.enabled:
-                    delivery.status = "failed"
-                    delivery.last_error = "the subscription is disabled or gone"
-                    delivery.locked_until = None
-                    delivery.lock_token = None
-                    continue
-                jobs.append(
-                    _Job(
-                        delivery.id,
-                        message.id,
-                        sub.url,
-                        service.body_of(message),
-                        service.signing_secrets(sub, now),
-                    )
-                )
+                job = job_of(session, delivery, now)
+                if job is not None:
+                    jobs.append(job)
         return jobs
 
     def _record(self, delivery_id: int, outcome: service.AttemptOutcome) -> None:
@@ -95,46 +75,8 @@ class DeliveryWorker:
             now = datetime.now(UTC)
             service.record_attempt(session, self.settings, delivery, self.token, outcome, now)
 
-    # --- HTTP -------------------------------------------------------------------------------
-
-    async def _post(self, client: httpx.AsyncClient, job: _Job) -> service.AttemptOutcome:
-        settings = self.settings
-        started = time.perf_counter()
-        try:
-            await asyncio.to_thread(
-                check_url,
-                job.url,
-                allow_http=settings.development,
-                allow_private=settings.development or settings.allow_private_addresses,
-            )
-            headers = signed_headers(job.message_id, job.body, job.secrets)
-            headers["user-agent"] = settings.user_agent
-            async with asyncio.timeout(settings.timeout_seconds):
-                request = client.build_request("POST", job.url, content=job.body, headers=headers)
-                response = await client.send(request, stream=True, follow_redirects=False)
-                try:
-                    excerpt = bytearray()
-                    async for chunk in response.aiter_bytes():
-                        excerpt += chunk
-                        if len(excerpt) >= settings.max_response_bytes:
-                            break  # the rest is not read: a receiver cannot flood the worker
-                finally:
-                    await response.aclose()
-        except AppError as exc:
-            return service.AttemptOutcome(None, _ms(started), exc.message)
-        except TimeoutError:
-            late = f"no answer within {settings.timeout_seconds:g} s"
-            return service.AttemptOutcome(None, _ms(started), late)
-        except httpx.HTTPError as exc:
-            return service.AttemptOutcome(None, _ms(started), f"{type(exc).__name__}: {exc}")
-        text = bytes(excerpt[: min(len(excerpt), 1024)]).decode("utf-8", "replace")
-        error: str | None = (
-            None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
-        )
-        return service.AttemptOutcome(response.status_code, _ms(started), error, text)
-
-    async def _deliver(self, client: httpx.AsyncClient, job: _Job) -> None:
-        outcome = await self._post(client, job)
+    async def _deliver(self, client: httpx.AsyncClient, job: Job) -> None:
+        outcome = await self.sender.post(client, job)
         try:
             await asyncio.to_thread(self._record, job.delivery_id, outcome)
         except Exception:  # unrecorded: the lease runs out and the delivery is sent again
@@ -143,12 +85,7 @@ class DeliveryWorker:
     # --- loop -------------------------------------------------------------------------------
 
     def _client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            timeout=self.settings.timeout_seconds,
-            follow_redirects=False,
-            transport=self.transport,
-            limits=httpx.Limits(max_connections=self.concurrency),
-        )
+        return self.sender.client()
 
     async def run_once(self, client: httpx.AsyncClient | None = None) -> int:
         """Deliver what is due now and wait for it; the number of attempts made."""
@@ -175,7 +112,7 @@ class DeliveryWorker:
                     )
                     continue
                 wanted = min(room, self.settings.batch_size)
-                jobs: list[_Job] = []
+                jobs: list[Job] = []
                 try:
                     jobs = await asyncio.to_thread(self._claim, wanted)
                 except Exception:  # the database is away: try again next poll
@@ -192,16 +129,40 @@ class DeliveryWorker:
                 await asyncio.gather(*self._inflight, return_exceptions=True)
 
 
+Role = Literal["all", "relay", "deliver"]
+_Run = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+
+
+def runner(
+    session_factory: sessionmaker[Session], settings: WebhookSettings, role: Role = "all"
+) -> _Run:
+    """What a worker process runs until its stop event: the database worker, or for RabbitMQ
+    a relay and/or a queue consumer (`role`)."""
+    if settings.transport == "database":
+        return DeliveryWorker(session_factory, settings).run
+    parts: list[_Run] = []
+    if role in ("all", "relay"):
+        parts.append(Relay(session_factory, settings).run)
+    if role in ("all", "deliver"):
+        parts.append(Consumer(session_factory, settings).run)
+
+    async def run(stop: asyncio.Event) -> None:
+        await asyncio.gather(*(part(stop) for part in parts))
+
+    return run
+
+
 class BackgroundWorker:
-    """The worker as a task of the api's event loop (started and stopped by `lifespan`)."""
+    """Delivery as a task of the api's event loop (started and stopped by `lifespan`)."""
 
     def __init__(self, session_factory: sessionmaker[Session], settings: WebhookSettings) -> None:
-        self.worker = DeliveryWorker(session_factory, settings)
+        self.settings = settings
+        self._run = runner(session_factory, settings)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self.worker.run(self._stop))
+        self._task = asyncio.create_task(self._run(self._stop))
 
     async def stop(self) -> None:
         if self._task is None:
@@ -209,35 +170,55 @@ class BackgroundWorker:
         self._stop.set()
         # In-flight deliveries get one timeout to finish; their leases cover the rest.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._task, self.worker.settings.timeout_seconds + 1)
+            await asyncio.wait_for(self._task, self.settings.timeout_seconds + 1)
         self._task = None
 
 
-def _ms(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 2)
-
-
-async def _serve() -> None:
+async def _serve(settings: WebhookSettings, role: Role) -> None:
     from api.config import ApiSettings
     from api.db import make_engine, migrate
 
     engine = make_engine(ApiSettings().database_url)
     migrate(engine)
-    worker = DeliveryWorker(sessionmaker(engine, expire_on_commit=False))
+    run = runner(sessionmaker(engine, expire_on_commit=False), settings, role)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    log.info("webhook delivery worker %s started", worker.token)
+    log.info("webhook delivery worker started (transport %s, %s)", settings.transport, role)
     try:
-        await worker.run(stop)
+        await run(stop)
     finally:
         engine.dispose()
 
 
-def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    asyncio.run(_serve())
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="webhook delivery worker")
+    parser.add_argument(
+        "--transport",
+        choices=["database", "rabbitmq"],
+        help="overrides API_WEBHOOKS_TRANSPORT (default: database)",
+    )
+    parser.add_argument(
+        "--role",
+        choices=["all", "relay", "deliver"],
+        default="all",
+        help="rabbitmq only: publish due deliveries (relay), consume them (deliver), or both",
+    )
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    # Lost connections are logged once each by api.webhooks.amqp, without tracebacks.
+    for noisy in ("aiormq", "aio_pika"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = WebhookSettings()
+    if args.transport is not None:
+        settings = settings.model_copy(update={"transport": args.transport})
+    asyncio.run(_serve(settings, args.role))
 
 
 if __name__ == "__main__":
