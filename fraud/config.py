@@ -6,6 +6,7 @@ Every path, threshold and memory bound is a setting; the defaults work offline.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +46,29 @@ class FraudSettings(BaseSettings):
     score_gc_threshold: int = Field(100_000, ge=700)
     # Native threads the model may use per scoring thread (1: one core, steady latency).
     model_threads: int = Field(1, ge=1, le=64)
+
+    # Feature state: "memory" (one process, the default) or "redis" (shared, survives a
+    # worker; see fraud.redis_store).
+    store: Literal["memory", "redis"] = "memory"
+    store_url: str = "redis://127.0.0.1:6379/0"
+    # Every key starts with "{prefix}:" (braces: one Redis Cluster slot for the whole state).
+    store_prefix: str = Field("fraud", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    # A record not written for this long expires (the bound on Redis memory; 30 days).
+    store_ttl_seconds: int = Field(30 * 86_400, ge=60)
+    # Records a process keeps decoded in front of Redis (least recently used dropped).
+    store_cache_entries: int = Field(1_000_000, ge=1_000)
+
+    # RabbitMQ transport of payment events to `fraud worker` processes (fraud.transport).
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    # Queue names start with this; the state in Redis belongs to it too (one stream each).
+    queue_prefix: str = Field("fraud", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    # Verification partitions (queues keyed by channel id); at least the number of workers.
+    partitions: int = Field(8, ge=1, le=1024)
+    # Events per message the publisher sends (a partial batch goes after `publish_linger_ms`).
+    publish_batch: int = Field(200, ge=1, le=10_000)
+    publish_linger_ms: float = Field(5.0, ge=0.0)
+    # Unacknowledged messages a worker holds per queue.
+    prefetch: int = Field(8, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _ordered_thresholds(self) -> FraudSettings:

@@ -21,6 +21,7 @@ from fraud.reasons import Reason
 from fraud.store import (
     AccountRecord,
     ChannelRecord,
+    EventRefs,
     FeatureStore,
     FunderRecord,
     KeyRecord,
@@ -87,6 +88,8 @@ FEATURE_PHRASES: dict[str, str] = {
 }
 FEATURES: tuple[str, ...] = tuple(FEATURE_PHRASES)
 _N = len(FEATURES)
+# A claim's row before its features are filled in (what ``_base(event, 0)`` builds).
+_CLAIM_ROW = [1.0, 0.0, 0.0, 0.0] + [NAN] * (_N - 4)
 
 
 class RecentEvent(NamedTuple):
@@ -113,9 +116,20 @@ class Observation:
 
 
 class FeatureEngine:
-    def __init__(self, store: FeatureStore, max_pending: int = 2_000_000, recent: int = 20_000):
+    """Folds events into the store; ``refs_in_store`` keeps the references late outcomes
+    need in the store too (kind ``event``), for a store shared by processes; otherwise they
+    stay in this process, the oldest dropped beyond ``max_pending``."""
+
+    def __init__(
+        self,
+        store: FeatureStore,
+        max_pending: int = 2_000_000,
+        recent: int = 20_000,
+        refs_in_store: bool = False,
+    ):
         self.store = store
         self.max_pending = max_pending
+        self.refs_in_store = refs_in_store
         # event id -> (payer, destination, funder, device, ip) for late outcomes.
         self._pending: dict[str, tuple[str | None, ...]] = {}
         self.recent: deque[RecentEvent] = deque(maxlen=recent)
@@ -159,16 +173,22 @@ class FeatureEngine:
             self._channel_event(event)
             return None
         entities = obs.entities
-        pending = self._pending
-        if len(pending) >= self.max_pending:
-            del pending[next(iter(pending))]
-        pending[event.id] = (
-            obs.payer,
-            obs.destination,
-            obs.funder,
-            entities.get("device"),
-            entities.get("ip"),
-        )
+        if self.refs_in_store:
+            refs = EventRefs(
+                obs.payer, obs.destination, obs.funder, entities.get("device"), entities.get("ip")
+            )
+            self.store.put("event", event.id, refs)
+        else:
+            pending = self._pending
+            if len(pending) >= self.max_pending:
+                del pending[next(iter(pending))]
+            pending[event.id] = (
+                obs.payer,
+                obs.destination,
+                obs.funder,
+                entities.get("device"),
+                entities.get("ip"),
+            )
         self.recent.append(
             RecentEvent(event.ts_text, event.id, kind, obs.payer, event.channel_id, event.amount)
         )
@@ -235,37 +255,60 @@ class FeatureEngine:
 
     # -- claims -------------------------------------------------------------------------
     def _claim(self, event: Event) -> Observation:
+        # The hottest path (most events are claims): the per-entity helpers the other event
+        # types use are written out here, with the same reads and writes in the same order.
         ts = event.ts
         store = self.store
+        get = store.get
         channel_id = event.channel_id or ""
-        channel: ChannelRecord | None = store.get("channel", channel_id)
+        channel: ChannelRecord | None = get("channel", channel_id)
         reasons = check_claim(event, channel, self.verifier)
-        row = self._base(event, 0)
+        row = _CLAIM_ROW.copy()
+        row[4] = (ts % _DAY) / _HOUR
         obs = Observation(event, row, reasons, channel=channel)
         if channel is None:
             return obs
         payer_key = channel.payer
+        dest_key = channel.destination
         obs.payer = payer_key
-        obs.destination = channel.destination
+        obs.destination = dest_key
         entities = obs.entities
         entities["account"] = payer_key
-        entities["destination"] = channel.destination
+        entities["destination"] = dest_key
         if event.user_id is not None:
             entities["user"] = event.user_id
-        payer = self._account(payer_key, ts)
-        dest: AccountRecord | None = store.get("account", channel.destination)
-        obs.funder = payer.funder
-        if payer.funder is not None:
-            entities["funder"] = payer.funder
+        payer: AccountRecord | None = get("account", payer_key)
+        if payer is None:
+            payer = AccountRecord(ts)
+        dest: AccountRecord | None = get("account", dest_key)
+        funder_key = obs.funder = payer.funder
+        if funder_key is not None:
+            entities["funder"] = funder_key
         row[5] = (ts - payer.first_seen) / _HOUR
-        self._funder_features(row, payer.funder, ts)
+        self._funder_features(row, funder_key, ts)
         if dest is not None:
-            row[12] = 1.0 if payer.funder is not None and payer.funder == dest.funder else 0.0
-        self._destination_features(row, dest, ts)
+            row[12] = 1.0 if funder_key is not None and funder_key == dest.funder else 0.0
+            row[13] = (dest.recv_fraud + 0.1) / (dest.recv_lab_n + 2.0)
+            row[14] = float(dest.recv_fraud)
+            row[15] = float(dest.recv_payers)
+            row[16] = (ts - dest.first_seen) / _HOUR
         row[17] = float(payer.lab_fraud)
         device = event.device_id
         ip = event.ip
-        dev_record, ip_record = self._device_ip_features(row, device, ip, entities)
+        dev_record: KeyRecord | None = None
+        ip_record: KeyRecord | None = None
+        if device is not None:
+            entities["device"] = device
+            dev_record = get("device", device)
+            if dev_record is not None:
+                row[18] = float(dev_record.accounts)
+                row[20] = float(dev_record.lab_fraud)
+        if ip is not None:
+            entities["ip"] = ip
+            ip_record = get("ip", ip)
+            if ip_record is not None:
+                row[19] = float(ip_record.accounts)
+                row[21] = float(ip_record.lab_fraud)
         new_device = device is not None and payer.device is not None and device != payer.device
         if device is not None and device != payer.device:
             if payer.device is not None:
@@ -318,9 +361,12 @@ class FeatureEngine:
         row[40] = float(payer.channels_opened)
         if not reasons:
             self._accept_claim(event, channel, payer, dest, increment, log_inc)
-        store.put("account", payer_key, payer)
-        self._touch_key("device", device, dev_record, payer_key, ts)
-        self._touch_key("ip", ip, ip_record, payer_key, ts)
+        put = store.put
+        put("account", payer_key, payer)
+        if device is not None:
+            self._touch_key("device", device, dev_record, payer_key, ts)
+        if ip is not None:
+            self._touch_key("ip", ip, ip_record, payer_key, ts)
         return obs
 
     def _accept_claim(
@@ -489,7 +535,11 @@ class FeatureEngine:
         self.store.put("channel", event.channel_id or "", channel)
 
     def _outcome(self, event: Event) -> None:
-        refs = self._pending.get(event.event_id or "")
+        if self.refs_in_store:
+            stored: EventRefs | None = self.store.get("event", event.event_id or "")
+            refs = None if stored is None else stored.refs()
+        else:
+            refs = self._pending.get(event.event_id or "")
         if refs is None:
             return
         fraud = 1 if event.fraud else 0

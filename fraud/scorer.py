@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +23,9 @@ from fraud.events import Event
 from fraud.features import FEATURES, FeatureEngine, Observation
 from fraud.pipeline import FraudPipeline
 from fraud.reasons import REASONS, Reason
-from fraud.rules import RulesEngine
+from fraud.rules import Rule, RulesEngine
 from fraud.sinks import AlertSink, BlockAlert, ReviewCase, ReviewSink
-from fraud.store import FeatureStore, InMemoryStore
+from fraud.store import FeatureStore, InMemoryStore, open_store
 
 __all__ = ["Decision", "Scorer"]
 
@@ -38,6 +39,11 @@ def _json_str(text: str) -> str:
     if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
         return f'"{text}"'
     return _dumps(text)
+
+
+_LOW_RISK_JSON = f'{{"code":"{_LOW_RISK.code}","detail":{_json_str(_LOW_RISK.detail)}}}'
+# Model versions as JSON strings (a few per process).
+_versions_json: dict[str, str] = {}
 
 
 @dataclass(slots=True)
@@ -54,14 +60,20 @@ class Decision:
 
     def to_json(self) -> str:
         """The contract's output line (without the newline), built without a dict."""
-        reasons = ",".join(
-            f'{{"code":"{r.code}","detail":{_json_str(r.detail)}}}' for r in self.reasons
-        )
+        if len(self.reasons) == 1 and self.reasons[0] is _LOW_RISK:
+            reasons = _LOW_RISK_JSON  # most decisions: built once
+        else:
+            reasons = ",".join(
+                f'{{"code":"{r.code}","detail":{_json_str(r.detail)}}}' for r in self.reasons
+            )
+        version = _versions_json.get(self.model_version)
+        if version is None:
+            version = _versions_json[self.model_version] = _json_str(self.model_version)
         return (
             f'{{"event_id":{_json_str(self.event_id)},"type":"{self.type}","score":{self.score},'
             f'"probability":{self.probability!r},"risk_level":"{self.risk_level}",'
             f'"decision":"{self.decision}","reasons":[{reasons}],'
-            f'"model_version":{_json_str(self.model_version)}}}'
+            f'"model_version":{version}}}'
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -77,6 +89,30 @@ class Decision:
         }
 
 
+def _rule_action(
+    first_match: Callable[[str, str, dict[str, str]], Rule | None],
+    event_type: str,
+    entities: dict[str, str],
+    probability: float,
+    settings: FraudSettings,
+) -> tuple[str, list[Reason]]:
+    """The action and rule reason when some rule can match (see :mod:`fraud.rules`)."""
+    rule = first_match("allow", event_type, entities)
+    if rule is not None:
+        return "allow", [Reason("rule_allow", f"Allowed by the rule '{rule.name}'.")]
+    rule = first_match("block", event_type, entities)
+    if rule is not None:
+        return "block", [Reason("rule_block", f"Blocked by the rule '{rule.name}'.")]
+    if probability >= settings.block_threshold:
+        return "block", []
+    rule = first_match("review", event_type, entities)
+    if rule is not None:
+        return "review", [Reason("rule_review", f"Sent to review by '{rule.name}'.")]
+    if probability >= settings.review_threshold:
+        return "review", []
+    return "allow", []
+
+
 class Scorer:
     def __init__(
         self,
@@ -86,24 +122,26 @@ class Scorer:
         store: FeatureStore | None = None,
         review_sink: ReviewSink | None = None,
         alert_sink: AlertSink | None = None,
+        autoflush: bool = True,
     ) -> None:
+        """``store`` defaults to the one the settings select; a store that buffers writes
+        (Redis) is flushed after every :meth:`score` unless ``autoflush`` is False (the
+        queue worker commits them itself, with the stream position)."""
         self.settings = settings or FraudSettings()
         self.pipeline = pipeline
         self.rules = rules if rules is not None else RulesEngine(self.settings.rules_path)
-        self.store: FeatureStore = store or InMemoryStore(self.settings.max_entities_per_kind)
+        self.store: FeatureStore = store if store is not None else open_store(self.settings)
         self.engine = FeatureEngine(
-            self.store, self.settings.max_pending_outcomes, self.settings.recent_events
+            self.store,
+            self.settings.max_pending_outcomes,
+            self.settings.recent_events,
+            refs_in_store=not isinstance(self.store, InMemoryStore),
         )
+        flush: Callable[[], None] | None = getattr(self.store, "flush", None)
+        self._flush = flush if autoflush else None
         self.review_sink = review_sink
         self.alert_sink = alert_sink
         self.counts: dict[str, int] = {"allow": 0, "review": 0, "block": 0}
-
-    def _risk_level(self, probability: float) -> str:
-        if probability >= self.settings.highest_threshold:
-            return "highest"
-        if probability >= self.settings.elevated_threshold:
-            return "elevated"
-        return "normal"
 
     def _limit_model_threads(self) -> None:
         # OpenMP thread limits are per calling thread: a web server's worker threads would
@@ -119,17 +157,30 @@ class Scorer:
         self._limit_model_threads()
         ruleset = self.rules.maybe_reload()
         version = f"{self.pipeline.model_version}+{ruleset.version}"
+        observe = self.engine.observe
         observations: list[Observation] = []
+        append = observations.append
+        # The model's rows, packed as doubles while they are gathered (one buffer, no
+        # nested lists for numpy to walk).
+        packed = array("d")
+        pack = packed.extend
         for event in events:
-            obs = self.engine.observe(event)
+            obs = observe(event)
             if obs is not None:
-                observations.append(obs)
-        model_rows = [obs.features for obs in observations if not obs.check_reasons]
-        matrix = np.array(model_rows, dtype=np.float64).reshape(len(model_rows), len(FEATURES))
+                append(obs)
+                if not obs.check_reasons:
+                    pack(obs.features)
+        matrix = np.frombuffer(packed, dtype=np.float64).reshape(-1, len(FEATURES))
         # The model's answers, in the order of the observations that reach the model.
         next_probability = iter(self.pipeline.predict_proba(matrix).tolist()).__next__
         decisions: list[Decision] = []
         explain: list[int] = []
+        first_match = ruleset.first_match
+        active = ruleset.active
+        block_threshold = settings.block_threshold
+        review_threshold = settings.review_threshold
+        highest = settings.highest_threshold
+        elevated = settings.elevated_threshold
         for obs in observations:
             event = obs.event
             if obs.check_reasons:
@@ -148,36 +199,33 @@ class Scorer:
                 continue
             probability = next_probability()
             score = round(probability * 100)
-            action, reasons = "allow", []
-            entities = obs.entities
-            rule = ruleset.first_match("allow", event.type, entities)
-            if rule is not None:
-                reasons = [Reason("rule_allow", f"Allowed by the rule '{rule.name}'.")]
-            else:
-                rule = ruleset.first_match("block", event.type, entities)
-                if rule is not None:
-                    action = "block"
-                    reasons = [Reason("rule_block", f"Blocked by the rule '{rule.name}'.")]
-                elif probability >= settings.block_threshold:
-                    action = "block"
-                else:
-                    rule = ruleset.first_match("review", event.type, entities)
-                    if rule is not None:
-                        action = "review"
-                        reasons = [Reason("rule_review", f"Sent to review by '{rule.name}'.")]
-                    elif probability >= settings.review_threshold:
-                        action = "review"
+            action: str = "allow"
+            reasons: list[Reason] = []
+            if active:
+                action, reasons = _rule_action(
+                    first_match, event.type, obs.entities, probability, settings
+                )
+            elif probability >= block_threshold:
+                action = "block"
+            elif probability >= review_threshold:
+                action = "review"
             if action != "allow":
                 explain.append(len(decisions))
             elif not reasons:
                 reasons = [_LOW_RISK]
+            if probability >= highest:
+                risk_level = "highest"
+            elif probability >= elevated:
+                risk_level = "elevated"
+            else:
+                risk_level = "normal"
             decisions.append(
                 Decision(
                     event.id,
                     event.type,
                     score,
                     probability,
-                    self._risk_level(probability),
+                    risk_level,
                     action,
                     reasons,
                     version,
@@ -186,10 +234,13 @@ class Scorer:
             )
         if explain:
             self._explain(observations, decisions, explain)
-        for obs, decision in zip(observations, decisions, strict=True):
-            self.counts[decision.decision] += 1
+        counts = self.counts
+        for index, decision in enumerate(decisions):
+            counts[decision.decision] += 1
             if decision.decision != "allow":
-                self._escalate(obs, decision)
+                self._escalate(observations[index], decision)
+        if self._flush is not None:
+            self._flush()
         return decisions
 
     def _explain(

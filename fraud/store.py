@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from fraud.config import FraudSettings
 
 __all__ = [
     "KINDS",
     "AccountRecord",
     "ChannelRecord",
+    "EventRefs",
     "FeatureStore",
     "FunderRecord",
     "InMemoryStore",
@@ -28,6 +32,7 @@ __all__ = [
     "Record",
     "UserRecord",
     "decay",
+    "open_store",
 ]
 
 KINDS = ("channel", "account", "funder", "user", "device", "ip")
@@ -194,6 +199,30 @@ class KeyRecord(Record):
         self.lab_fraud = 0
 
 
+class EventRefs(Record):
+    """What a scored event touched, kept so that its late outcome can update their counts
+    (a store that outlives the process keeps these as records of kind ``event``)."""
+
+    __slots__ = ("destination", "device", "funder", "ip", "payer")
+
+    def __init__(
+        self,
+        payer: str | None,
+        destination: str | None,
+        funder: str | None,
+        device: str | None,
+        ip: str | None,
+    ) -> None:
+        self.payer = payer
+        self.destination = destination
+        self.funder = funder
+        self.device = device
+        self.ip = ip
+
+    def refs(self) -> tuple[str | None, ...]:
+        return (self.payer, self.destination, self.funder, self.device, self.ip)
+
+
 class FeatureStore(Protocol):
     """The narrow interface: one record per (kind, key)."""
 
@@ -230,3 +259,17 @@ class InMemoryStore:
 
     def count(self, kind: str) -> int:
         return len(self._tables[kind])
+
+
+def open_store(settings: FraudSettings) -> FeatureStore:
+    """The store the settings select: in memory (default) or Redis (``FRAUD_STORE=redis``)."""
+    if settings.store == "redis":
+        from fraud.redis_store import RedisStore, connect
+
+        return RedisStore(
+            connect(settings.store_url),
+            settings.store_prefix,
+            settings.store_ttl_seconds,
+            settings.store_cache_entries,
+        )
+    return InMemoryStore(settings.max_entities_per_kind)

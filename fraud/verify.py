@@ -53,16 +53,12 @@ def _decode_key(public_key: str) -> _Key:
     return None
 
 
-def _der_int(sig: bytes, start: int, end: int) -> int | None:
-    """A minimally encoded non-negative DER INTEGER body ``sig[start:end]``, else None."""
-    first = sig[start]
-    if first & 0x80 or (first == 0 and (end - start == 1 or not sig[start + 1] & 0x80)):
-        return None
-    return int.from_bytes(sig[start:end], "big")
-
-
 def _low_s_der(sig: bytes) -> bool:
-    """Strict DER (as rippled reads it) with R and S below n and S at most n/2."""
+    """Strict DER (as rippled reads it) with R and S below n and S at most n/2.
+
+    Each INTEGER must be minimally encoded and non-negative: no high bit on its first byte,
+    and a leading zero only where the next byte has its high bit set.
+    """
     size = len(sig)
     if not 8 <= size <= 72 or sig[0] != 0x30 or sig[1] != size - 2 or sig[2] != 0x02:
         return False
@@ -72,29 +68,48 @@ def _low_s_der(sig: bytes) -> bool:
     s_len = sig[5 + r_len]
     if not 1 <= s_len <= 33 or 6 + r_len + s_len != size:
         return False
-    r = _der_int(sig, 4, 4 + r_len)
-    s = _der_int(sig, 6 + r_len, size)
-    return r is not None and s is not None and r < _SECP256K1_N and s <= _SECP256K1_HALF_N
+    first = sig[4]
+    if first & 0x80 or (first == 0 and (r_len == 1 or not sig[5] & 0x80)):
+        return False
+    s_start = 6 + r_len
+    first = sig[s_start]
+    if first & 0x80 or (first == 0 and (s_len == 1 or not sig[s_start + 1] & 0x80)):
+        return False
+    return (
+        int.from_bytes(sig[4 : s_start - 2], "big") < _SECP256K1_N
+        and int.from_bytes(sig[s_start:], "big") <= _SECP256K1_HALF_N
+    )
 
 
 class ClaimVerifier:
-    """``verify_claim`` with decoded keys kept (at most ``max_keys``, the oldest dropped)."""
+    """``verify_claim`` with each channel's decoded key and message prefix kept (at most
+    ``max_keys`` channels, the oldest dropped)."""
 
     def __init__(self, max_keys: int = 100_000) -> None:
         self.max_keys = max_keys
-        self._keys: dict[str, _Key] = {}
+        # channel id -> (public key text, decoded key, b"CLM\0" + channel id bytes)
+        self._channels: dict[str, tuple[str, _Key, bytes]] = {}
         self._ed25519: Callable[[bytes, bytes, bytes], bool] = ledger_claims._ed25519_verifier()
 
-    def _key(self, public_key: str) -> _Key:
-        keys = self._keys
+    def _channel(self, channel_id: str, public_key: str) -> tuple[str, _Key, bytes] | None:
+        """The channel's cached entry, made (or remade, for another key) when needed."""
+        channels = self._channels
+        entry = channels.get(channel_id)
+        if entry is not None and entry[0] == public_key:
+            return entry
+        if len(channel_id) != 64:
+            return None
         try:
-            return keys[public_key]
-        except KeyError:
-            pass
-        if len(keys) >= self.max_keys:
-            del keys[next(iter(keys))]
-        key = keys[public_key] = _decode_key(public_key)
-        return key
+            channel = bytes.fromhex(channel_id)
+        except ValueError:
+            return None
+        # bytes.fromhex skips whitespace: the length tells whether there was any.
+        if len(channel) != 32:
+            return None
+        if entry is None and len(channels) >= self.max_keys:
+            del channels[next(iter(channels))]
+        entry = channels[channel_id] = (public_key, _decode_key(public_key), _PREFIX + channel)
+        return entry
 
     def verify(self, channel_id: str, amount: str, signature: str, public_key: str) -> ClaimCheck:
         """The verdict ``verify_claim(channel_id, amount, signature, public_key)`` gives."""
@@ -104,21 +119,22 @@ class ClaimVerifier:
 
     def _verifies(self, channel_id: str, amount: str, signature: str, public_key: str) -> bool:
         """True only for a claim every one of ``verify_claim``'s checks accepts."""
-        key = self._key(public_key)
-        if key is None or len(channel_id) != 64 or not amount.isascii() or not amount.isdigit():
+        entry = self._channel(channel_id, public_key)
+        if entry is None or not amount.isascii() or not amount.isdigit():
+            return False
+        key = entry[1]
+        if key is None:
             return False
         drops = int(amount)
         if not 0 < drops <= MAX_DROPS:
             return False
         try:
-            channel = bytes.fromhex(channel_id)
             sig = bytes.fromhex(signature)
         except ValueError:
             return False
-        # bytes.fromhex skips whitespace: the lengths tell whether there was any.
-        if len(channel) != 32 or not sig or len(sig) * 2 != len(signature):
+        if not sig or len(sig) * 2 != len(signature):
             return False
-        message = _PREFIX + channel + drops.to_bytes(8, "big")
+        message = entry[2] + drops.to_bytes(8, "big")
         kind, decoded = key
         if kind == "ed":
             assert isinstance(decoded, bytes)
