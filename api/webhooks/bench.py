@@ -1,8 +1,10 @@
 """Delivery benchmark with a healthy receiver process: alerts sent, attempts, lost, and the
 latency from the alert's commit to the receiver's 2xx (p50/p99), for two poll intervals
-side by side.
+side by side. With `--transport rabbitmq`, the production profile instead (PostgreSQL,
+RabbitMQ, 1 and 2 delivery worker processes; see `api.webhooks.bench_amqp`).
 
     python -m api.webhooks.bench [--alerts 300] [--rate 100]
+    python -m api.webhooks.bench --transport rabbitmq [--alerts 1000] [--rate 100]
 """
 
 from __future__ import annotations
@@ -127,7 +129,22 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="webhook delivery benchmark")
     parser.add_argument("--alerts", type=int, default=300)
     parser.add_argument("--rate", type=float, default=100.0, help="alerts per second")
+    parser.add_argument("--transport", choices=["database", "rabbitmq"], default="database")
+    parser.add_argument("--poll", type=float, default=0.1, help="rabbitmq: relay poll seconds")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+        help="rabbitmq: a server where a scratch database may be created",
+    )
+    parser.add_argument("--amqp-url", default=WebhookSettings().amqp_url)
     args = parser.parse_args(argv)
+    if args.transport == "rabbitmq":
+        from api.webhooks.bench_amqp import run
+
+        run(args.alerts, args.rate, args.poll, args.postgres_url, args.amqp_url)
+        return
     print(
         f"webhook delivery, healthy receiver on localhost, {args.alerts} alerts at {args.rate:g}/s"
     )

@@ -103,8 +103,10 @@ def test_a_delivery_worker_killed_under_load_loses_nothing(
         # Killed mid-load: it has delivered some and holds others it took, unacknowledged.
         wait_until(lambda: victim.acked() >= 30 and victim.unacked(), 30, "worker a busy")
         victim.kill()
+        killed = time.monotonic()
         load.join()
         wait_until(lambda: not undelivered(database), 45, "every delivery delivered")
+        recovered_in = time.monotonic() - killed
 
         sent = message_ids(database)
         counts = receiver.counts()
@@ -115,7 +117,9 @@ def test_a_delivery_worker_killed_under_load_loses_nothing(
             f"\nworker killed: deliveries={len(sent)} received={sum(counts.values())} "
             f"lost={len(sent - set(counts))} duplicates={len(duplicates)} "
             f"unacked by the killed worker={len(held_by_victim)} "
-            f"acked by the killed worker={victim.acked()} taken by the surviving worker={len(survivor.taken())}"
+            f"acked by the killed worker={victim.acked()} "
+            f"taken by the surviving worker={len(survivor.taken())} "
+            f"all delivered {recovered_in:.1f} s after the kill"
         )
         assert len(sent) == total
         assert unverified == []
@@ -148,7 +152,9 @@ def test_rabbitmq_killed_and_restarted_with_deliveries_pending_loses_nothing(
         raise_alerts(database, 200, 50)  # the outbox takes decisions while the broker is away
         time.sleep(1.0)
         node.start()
+        restarted = time.monotonic()
         wait_until(lambda: not undelivered(database), 50, "every delivery delivered")
+        recovered_in = time.monotonic() - restarted
 
         sent = message_ids(database)
         counts = receiver.counts()
@@ -157,7 +163,8 @@ def test_rabbitmq_killed_and_restarted_with_deliveries_pending_loses_nothing(
         print(
             f"\nbroker killed: deliveries={len(sent)} received before the kill={down_at} "
             f"received={sum(counts.values())} lost={len(sent - set(counts))} "
-            f"duplicates={len(duplicates)} reconnect attempts logged={reconnects}"
+            f"duplicates={len(duplicates)} reconnect attempts logged={reconnects} "
+            f"all delivered {recovered_in:.1f} s after the restart"
         )
         assert len(sent) == 250
         assert down_at < 200  # the broker died with deliveries pending
