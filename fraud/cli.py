@@ -1,4 +1,4 @@
-"""The ``fraud`` command: simulate, train, build-default, score, evaluate."""
+"""The ``fraud`` command: simulate, train, build-default, score, evaluate, worker, publish."""
 
 from __future__ import annotations
 
@@ -217,6 +217,36 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+
+    from fraud.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    overrides = {"model_dir": Path(args.model)} if args.model else {}
+    asyncio.run(run_worker(FraudSettings(**overrides)))  # type: ignore[arg-type]
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from fraud.publish import publish_file
+
+    settings = FraudSettings()
+    started = time.perf_counter()
+    with open(args.events, "rb") as events:
+        count = asyncio.run(publish_file(settings, events))
+    elapsed = time.perf_counter() - started
+    print(
+        f"published {count} events to {settings.queue_prefix}.events in {elapsed:.1f} s "
+        f"({count / elapsed:,.0f} events/s)",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fraud", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -242,6 +272,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rejects", help="where rejected lines go (default: OUT.rejects.jsonl)")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(run=_score)
+    p = sub.add_parser(
+        "worker", help="score the RabbitMQ stream (FRAUD_AMQP_URL) with state in Redis"
+    )
+    p.add_argument("--model", help="pipeline folder (default: FRAUD_MODEL_DIR)")
+    p.set_defaults(run=_worker)
+    p = sub.add_parser("publish", help="publish a JSON Lines file to the RabbitMQ stream")
+    p.add_argument("--events", required=True)
+    p.set_defaults(run=_publish)
     p = sub.add_parser("evaluate", help="compare decisions with the stream's truth")
     p.add_argument("--events", required=True)
     p.add_argument("--scores", required=True)

@@ -62,13 +62,12 @@ class FraudSettings(BaseSettings):
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
     # Queue names start with this; the state in Redis belongs to it too (one stream each).
     queue_prefix: str = Field("fraud", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
-    # Verification partitions (queues keyed by channel id); at least the number of workers.
-    partitions: int = Field(8, ge=1, le=1024)
-    # Events per message the publisher sends (a partial batch goes after `publish_linger_ms`).
+    # Events per message the publisher sends.
     publish_batch: int = Field(200, ge=1, le=10_000)
-    publish_linger_ms: float = Field(5.0, ge=0.0)
     # Unacknowledged messages a worker holds per queue.
     prefetch: int = Field(8, ge=1, le=10_000)
+    # How long a worker waits for missing earlier stream positions before folding past them.
+    gap_wait_seconds: float = Field(30.0, ge=0.0)
 
     @model_validator(mode="after")
     def _ordered_thresholds(self) -> FraudSettings:
