@@ -8,7 +8,8 @@ transaction held that long would serialise every conversation on SQLite.
 Access: a conversation started by a signed-in user (a verified widget token) is bound to that
 user; only that user reads or writes it. A conversation started anonymously stays anonymous and
 its id is the capability, as on the plain page at ``/``. Mixing the two is refused rather than
-silently re-binding: a signed-in user never inherits a conversation someone else may hold.
+silently re-binding: a signed-in user never inherits a conversation someone else may hold. The
+service credential reaches every conversation (see ``api.chat.deps``).
 """
 
 from __future__ import annotations
@@ -25,13 +26,13 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.chat import repository
+from api.chat.deps import ChatCaller
 from api.chat.errors import ConversationForbidden
 from api.chat.models import Conversation, Message
 from api.chat.schemas import Button, ChatMessage, ChatReply
 from api.errors import AssistantUnavailable, ConversationNotFound
 from api.escalation import handoff
 from api.escalation.config import EscalationSettings
-from api.widget.tokens import UserIdentity
 
 __all__ = [
     "AGENT_WILL_REPLY",
@@ -47,8 +48,11 @@ AGENT_WILL_REPLY = "Your message is with our support team; an agent will reply h
 ANONYMOUS_METADATA: dict[str, Any] = {"user_id": None, "wallets": []}
 
 
-def check_access(conversation: Conversation, user: UserIdentity | None) -> None:
-    """Raise ConversationForbidden unless ``user`` may read and write ``conversation``."""
+def check_access(conversation: Conversation, caller: ChatCaller) -> None:
+    """Raise ConversationForbidden unless ``caller`` may read and write ``conversation``."""
+    if caller.trusted:
+        return
+    user = caller.user
     bound_to = conversation.user_id
     if bound_to is None and user is None:
         return
@@ -100,17 +104,18 @@ def send_user_turn(
     rasa: httpx.Client,
     conversation_id: str | None,
     text: str,
-    user: UserIdentity | None,
+    caller: ChatCaller,
     escalation: EscalationSettings,
 ) -> ChatReply:
     conversation_id = conversation_id or _new_conversation_id()
+    user = caller.user
     metadata = user.metadata() if user is not None else ANONYMOUS_METADATA
     note: str | None = None
     with factory.begin() as session:
         conversation = repository.get_or_create_conversation(
             session, conversation_id, user.user_id if user is not None else None
         )
-        check_access(conversation, user)
+        check_access(conversation, caller)
         user_message = repository.add_message(session, conversation_id, "user", text)
         owner = conversation.owner
         if owner == "human":
@@ -166,16 +171,16 @@ def send_user_turn(
     )
 
 
-def _load(session: Session, conversation_id: str, user: UserIdentity | None) -> Conversation:
+def _load(session: Session, conversation_id: str, caller: ChatCaller) -> Conversation:
     conversation = session.get(Conversation, conversation_id)
     if conversation is None:
         raise ConversationNotFound(f"no conversation with id {conversation_id!r}")
-    check_access(conversation, user)
+    check_access(conversation, caller)
     return conversation
 
 
-def history(session: Session, conversation_id: str, user: UserIdentity | None) -> ChatReply:
-    conversation = _load(session, conversation_id, user)
+def history(session: Session, conversation_id: str, caller: ChatCaller) -> ChatReply:
+    conversation = _load(session, conversation_id, caller)
     return ChatReply(
         conversation_id=conversation_id,
         owner=conversation.owner,
@@ -187,10 +192,10 @@ def _events_after(
     factory: sessionmaker[Session],
     conversation_id: str,
     after_id: int | None,
-    user: UserIdentity | None,
+    caller: ChatCaller,
 ) -> tuple[str, list[ChatMessage], int]:
     with factory() as session:
-        conversation = _load(session, conversation_id, user)
+        conversation = _load(session, conversation_id, caller)
         if after_id is None:
             return conversation.owner, [], repository.last_message_id(session, conversation_id)
         rows = repository.messages_after(session, conversation_id, after_id)
@@ -208,7 +213,7 @@ async def event_stream(
     conversation_id: str,
     after_id: int | None,
     seconds: float,
-    user: UserIdentity | None = None,
+    caller: ChatCaller,
     poll_seconds: float = 1.0,
 ) -> AsyncIterator[str]:
     """New messages as server-sent events for ``seconds``; EventSource reconnects after.
@@ -217,7 +222,7 @@ async def event_stream(
     that reconnects presents its (possibly renewed) token again.
     """
     owner, messages, last_id = await asyncio.to_thread(
-        _events_after, factory, conversation_id, after_id, user
+        _events_after, factory, conversation_id, after_id, caller
     )
     yield "retry: 1000\n\n"
     deadline = time.monotonic() + seconds
@@ -228,5 +233,5 @@ async def event_stream(
             return
         await asyncio.sleep(poll_seconds)
         owner, messages, last_id = await asyncio.to_thread(
-            _events_after, factory, conversation_id, last_id, user
+            _events_after, factory, conversation_id, last_id, caller
         )

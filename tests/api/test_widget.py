@@ -252,3 +252,20 @@ def test_platform_pages_on_other_origins_may_call_chat_but_not_the_desk(
     assert "x-user-token" in chat.headers["access-control-allow-headers"].lower()
     desk = widget_client.options("/tickets", headers=preflight)
     assert "access-control-allow-origin" not in desk.headers
+
+
+def test_the_service_credential_reaches_a_users_conversation(
+    widget_client: TestClient, service_headers: dict[str, str]
+) -> None:
+    conversation_id = widget_client.post(
+        "/chat/messages", json={"text": "hi"}, headers=_as("alice")
+    ).json()["conversation_id"]
+    history = widget_client.get(f"/chat/{conversation_id}/messages", headers=service_headers)
+    assert history.status_code == 200
+    assert [m["text"] for m in history.json()["messages"]] == ["hi", "Hello!"]
+    # Any other bearer token is not the service credential.
+    agent_like = {"Authorization": "Bearer not-the-service-token"}
+    assert (
+        widget_client.get(f"/chat/{conversation_id}/messages", headers=agent_like).status_code
+        == 403
+    )

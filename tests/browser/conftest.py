@@ -1,4 +1,5 @@
-"""The api served by uvicorn on a free loopback port, and Debian's Chromium through Playwright."""
+"""The api served by uvicorn on a free loopback port, the whole stack (for the widget), and
+Debian's Chromium through Playwright."""
 
 from __future__ import annotations
 
@@ -19,8 +20,18 @@ from api.agents.config import AgentSettings
 from api.config import ApiSettings
 from api.escalation.config import EscalationSettings
 from api.main import create_app
+from devstack.config import ROOT, StackSettings
+from devstack.stack import Stack
+from tests.conftest import IN_CI
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SERVICE_TOKEN = "browser-test-service-token"
 ADMIN_PASSWORD = "browser-admin-password"
@@ -76,11 +87,47 @@ def live_api(tmp_path: Path) -> Iterator[LiveApi]:
     thread.join(timeout=10)
 
 
-@pytest.fixture
-def chromium_path() -> str:
+def require_chromium() -> str:
+    """Chromium's path; skips (fails under CI=true) when it is missing."""
     if not shutil.which(CHROMIUM):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{CHROMIUM} is required under CI=true (apt-get install chromium)")
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
     ARTIFACTS.mkdir(exist_ok=True)
     return CHROMIUM
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    return require_chromium()
+
+
+@pytest.fixture(scope="module")
+def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The stack as `make run` starts it (sandbox, Rasa, actions, api with /demo), on free ports,
+    with its own database and secrets so it shares nothing with a running `make run`."""
+    model = ROOT / "var" / "rasa" / "current.tar.gz"
+    if not model.exists() or not (ROOT / ".venv-rasa" / "bin" / "rasa").exists():
+        message = "no trained Rasa model or .venv-rasa: run 'make setup' (make test does)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    work = tmp_path_factory.mktemp("widget-stack")
+    settings = StackSettings(
+        sandbox_port=_free_port(),
+        rasa_port=_free_port(),
+        actions_port=_free_port(),
+        api_port=_free_port(),
+        log_dir=work / "logs",
+        secrets_dir=work / "secrets",
+        _env_file=None,
+    )
+    stack = Stack(settings)
+    with pytest.MonkeyPatch.context() as env:
+        # The children inherit the environment: the api gets a database of its own.
+        env.setenv("API_DATABASE_URL", f"sqlite:///{work / 'api.sqlite'}")
+        stack.start(progress=False)
+    try:
+        yield stack
+    finally:
+        stack.stop()

@@ -13,7 +13,7 @@
   const STRINGS = {
     en: {
       title: "Support", open: "Open support chat", close: "Close chat", unread: "{n} unread",
-      messages: "Messages", input: "Your message", placeholder: "Ask about a balance, a payment, a channel…",
+      messages: "Messages", input: "Your message", placeholder: "Type your question…",
       send: "Send", you: "You", bot: "Assistant", agent: "Agent", system: "Notice", said: "{who} said:",
       typing: "The assistant is typing…", withBot: "Assistant", withHuman: "An agent is with you",
       signedIn: "signed in as {name}", suggested: "Suggested replies",
@@ -24,7 +24,7 @@
     },
     fr: {
       title: "Assistance", open: "Ouvrir le chat d'assistance", close: "Fermer le chat", unread: "{n} non lus",
-      messages: "Messages", input: "Votre message", placeholder: "Un solde, un paiement, un canal…",
+      messages: "Messages", input: "Votre message", placeholder: "Écrivez votre question…",
       send: "Envoyer", you: "Vous", bot: "Assistant", agent: "Conseiller", system: "Information", said: "{who} a écrit :",
       typing: "L'assistant écrit…", withBot: "Assistant", withHuman: "Un conseiller vous répond",
       signedIn: "connecté en tant que {name}", suggested: "Réponses suggérées",
@@ -35,7 +35,7 @@
     },
     es: {
       title: "Soporte", open: "Abrir el chat de soporte", close: "Cerrar el chat", unread: "{n} sin leer",
-      messages: "Mensajes", input: "Tu mensaje", placeholder: "Un saldo, un pago, un canal…",
+      messages: "Mensajes", input: "Tu mensaje", placeholder: "Escribe tu pregunta…",
       send: "Enviar", you: "Tú", bot: "Asistente", agent: "Agente", system: "Aviso", said: "{who} dijo:",
       typing: "El asistente está escribiendo…", withBot: "Asistente", withHuman: "Un agente te atiende",
       signedIn: "sesión de {name}", suggested: "Respuestas sugeridas",
@@ -151,8 +151,8 @@
     }
     el.append(text.slice(at));
   }
-  const clock = new Intl.DateTimeFormat(LANG, { hour: "2-digit", minute: "2-digit" });
-  const dated = new Intl.DateTimeFormat(LANG, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  const clock = new Intl.DateTimeFormat(LANG, { hour: "numeric", minute: "2-digit" });
+  const dated = new Intl.DateTimeFormat(LANG, { day: "numeric", month: "short", hour: "numeric", minute: "2-digit" });
   function stamp(iso) {
     const when = iso ? new Date(iso) : new Date();
     const today = when.toDateString() === new Date().toDateString();
@@ -188,7 +188,7 @@
       li.append(h("div", { class: "quick", role: "group", "aria-label": T.suggested },
         ...m.buttons.map((b) => {
           payloadTitles.set(b.payload, b.title);
-          return h("button", { type: "button", onclick: () => send(b.payload) }, b.title);
+          return h("button", { type: "button", onclick: () => { input.focus(); send(b.payload); } }, b.title);
         })));
     }
     if (m.id == null && !ephemeral) {
@@ -498,7 +498,7 @@
     KEY = "channeldesk:" + API + ":" + (user && user.sub ? "user:" + user.sub : "anonymous");
     cid = store.get(KEY);
     if (cid && !blocked) await loadHistory();
-    welcome();
+    if (!blocked) welcome();
     let reopen = false;
     try { reopen = sessionStorage.getItem("channeldesk:open") === "1"; } catch (e) { /* storage off */ }
     if (reopen) setOpen(true, false);
