@@ -187,8 +187,17 @@ class Relay:
             await _pause(stop, None, self.settings.reconnect_seconds)
 
 
+_Taken = tuple[AbstractIncomingMessage, int, str]
+_Done = tuple[AbstractIncomingMessage, int, str, service.AttemptOutcome]
+
+
 class Consumer:
-    """A delivery worker fed by the queue: at most `prefetch` deliveries in flight."""
+    """A delivery worker fed by the queue: at most `prefetch` deliveries in flight.
+
+    Messages are taken, and outcomes recorded, in batches: what arrived while the previous
+    database step ran goes into one transaction (one thread hop, one commit), so the database
+    work per delivery does not grow with the number of messages in flight.
+    """
 
     def __init__(
         self,
@@ -199,57 +208,106 @@ class Consumer:
         self.session_factory = session_factory
         self.settings = settings
         self.sender = Sender(settings, transport, settings.prefetch)
-        self._inflight: set[asyncio.Task[None]] = set()
+        self._held = 0  # messages received and not yet acknowledged or rejected
+        self._posts: set[asyncio.Task[None]] = set()
 
     # --- database steps (run in a thread: the ORM is synchronous) ---------------------------
 
-    def _take(self, delivery_id: int, token: str) -> Job | None:
+    def _take(self, wanted: list[tuple[int, str]]) -> list[Job | None]:
         now = datetime.now(UTC)
         lease_until = now + timedelta(seconds=self.settings.lease_seconds)
         with self.session_factory.begin() as session:
-            if not repository.take_published(session, delivery_id, token, lease_until):
-                return None
-            delivery = repository.get_delivery(session, delivery_id)
-            return None if delivery is None else job_of(session, delivery, now)
+            taken = repository.take_published(session, wanted, lease_until)
+            jobs = {delivery.id: job_of(session, delivery, now) for delivery in taken}
+        return [jobs.get(delivery_id) for delivery_id, _ in wanted]
 
-    def _record(self, delivery_id: int, token: str, outcome: service.AttemptOutcome) -> None:
+    def _record(self, done: list[tuple[int, str, service.AttemptOutcome]]) -> None:
         with self.session_factory.begin() as session:
-            delivery = repository.get_delivery(session, delivery_id)
-            if delivery is None:  # the subscription was deleted meanwhile
-                return
             now = datetime.now(UTC)
-            service.record_attempt(session, self.settings, delivery, token, outcome, now)
+            deliveries = repository.load_deliveries(session, [d for d, _, _ in done])
+            by_id = {delivery.id: delivery for delivery in deliveries}
+            for delivery_id, token, outcome in done:
+                delivery = by_id.get(delivery_id)
+                if delivery is not None:  # else the subscription was deleted meanwhile
+                    service.record_attempt(session, self.settings, delivery, token, outcome, now)
 
-    # --- one message ------------------------------------------------------------------------
+    # --- the steps of a message -------------------------------------------------------------
 
-    async def _handle(self, client: httpx.AsyncClient, message: AbstractIncomingMessage) -> None:
+    async def _settle(self, message: AbstractIncomingMessage, ack: bool) -> bool:
+        """Ack, or reject without requeue (its lease runs out and the relay republishes it).
+        On a lost channel the broker redelivers the message instead; it is stale by then."""
+        self._held -= 1
         try:
-            body = json.loads(message.body)
-            delivery_id, token = int(body["delivery"]), str(body["token"])
-        except (ValueError, KeyError, TypeError):
-            log.error("webhook queue: dropped a message that is not a delivery: %r", message.body)
-            await _settle(message.reject())
-            return
-        try:
-            job = await asyncio.to_thread(self._take, delivery_id, token)
-        except Exception:  # the database is away: the lease runs out and the row is republished
-            log.exception("webhook worker could not take delivery %s", delivery_id)
-            await _settle(message.reject())
-            return
-        if job is None:
-            log.debug("delivery %s: stale message acknowledged", delivery_id)
-            await _settle(message.ack())
-            return
-        log.debug("delivery %s taken (message %s)", delivery_id, job.message_id)
+            await (message.ack() if ack else message.reject())
+        except Exception as exc:
+            log.info("webhook worker could not settle a message (%s)", type(exc).__name__)
+            return False
+        return True
+
+    async def _taker(
+        self,
+        client: httpx.AsyncClient,
+        arrived: asyncio.Queue[_Taken],
+        finished: asyncio.Queue[_Done],
+    ) -> None:
+        while True:
+            batch = await _batch(arrived)
+            try:
+                wanted = [(delivery_id, token) for _, delivery_id, token in batch]
+                jobs = await asyncio.to_thread(self._take, wanted)
+            except Exception:  # the database is away: leases run out, the rows are republished
+                log.exception("webhook worker could not take %d deliveries", len(batch))
+                for message, _, _ in batch:
+                    await self._settle(message, ack=False)
+                continue
+            for (message, delivery_id, token), job in zip(batch, jobs, strict=True):
+                if job is None:
+                    log.debug("delivery %s: stale message acknowledged", delivery_id)
+                    await self._settle(message, ack=True)
+                    continue
+                log.debug("delivery %s taken (message %s)", delivery_id, job.message_id)
+                task = asyncio.create_task(
+                    self._post(client, job, finished, (message, delivery_id, token))
+                )
+                self._posts.add(task)
+                task.add_done_callback(self._posts.discard)
+
+    async def _post(
+        self, client: httpx.AsyncClient, job: Job, finished: asyncio.Queue[_Done], taken: _Taken
+    ) -> None:
         outcome = await self.sender.post(client, job)
-        try:
-            await asyncio.to_thread(self._record, delivery_id, token, outcome)
-        except Exception:  # unrecorded: the lease runs out and the delivery is sent again
-            log.exception("webhook worker could not record delivery %s", delivery_id)
-            await _settle(message.reject())
-            return
-        if await _settle(message.ack()):
-            log.debug("delivery %s acked", delivery_id)
+        finished.put_nowait((*taken, outcome))
+
+    async def _recorder(self, finished: asyncio.Queue[_Done]) -> None:
+        while True:
+            batch = await _batch(finished)
+            try:
+                await asyncio.to_thread(self._record, [(d, t, o) for _, d, t, o in batch])
+            except Exception:
+                if len(batch) > 1:  # one bad row must not hold back the others
+                    for one in batch:
+                        finished.put_nowait(one)
+                    await self._record_alone(finished, len(batch))
+                    continue
+                # Unrecorded: the lease runs out and the delivery is sent again.
+                log.exception("webhook worker could not record delivery %s", batch[0][1])
+                await self._settle(batch[0][0], ack=False)
+                continue
+            for message, delivery_id, _, _ in batch:
+                if await self._settle(message, ack=True):
+                    log.debug("delivery %s acked", delivery_id)
+
+    async def _record_alone(self, finished: asyncio.Queue[_Done], count: int) -> None:
+        for _ in range(count):
+            message, delivery_id, token, outcome = finished.get_nowait()
+            try:
+                await asyncio.to_thread(self._record, [(delivery_id, token, outcome)])
+            except Exception:
+                log.exception("webhook worker could not record delivery %s", delivery_id)
+                await self._settle(message, ack=False)
+                continue
+            if await self._settle(message, ack=True):
+                log.debug("delivery %s acked", delivery_id)
 
     # --- loop -------------------------------------------------------------------------------
 
@@ -259,20 +317,41 @@ class Consumer:
             channel = await connection.channel()
             await channel.set_qos(prefetch_count=self.settings.prefetch)
             queue = await _declare(channel, self.settings)
+            arrived: asyncio.Queue[_Taken] = asyncio.Queue()
+            finished: asyncio.Queue[_Done] = asyncio.Queue()
 
             async def on_message(message: AbstractIncomingMessage) -> None:
-                task = asyncio.create_task(self._handle(client, message))
-                self._inflight.add(task)
-                task.add_done_callback(self._inflight.discard)
+                self._held += 1
+                try:
+                    body = json.loads(message.body)
+                    delivery_id, token = int(body["delivery"]), str(body["token"])
+                except (ValueError, KeyError, TypeError):
+                    log.error("webhook queue: dropped a message that is not a delivery: %r",
+                              message.body[:200])  # fmt: skip
+                    await self._settle(message, ack=False)
+                    return
+                arrived.put_nowait((message, delivery_id, token))
 
-            tag = await queue.consume(on_message)
-            log.info("webhook worker consuming from %s", broker_address(self.settings))
-            await _pause(stop, lost, float("inf"))
-            if not lost.is_set():
-                with contextlib.suppress(Exception):
-                    await queue.cancel(tag)
-            if self._inflight:  # their acks go on this channel, before it closes
-                await asyncio.wait(set(self._inflight), timeout=self.settings.timeout_seconds + 1)
+            loops = [
+                asyncio.create_task(self._taker(client, arrived, finished)),
+                asyncio.create_task(self._recorder(finished)),
+            ]
+            try:
+                tag = await queue.consume(on_message)
+                log.info("webhook worker consuming from %s", broker_address(self.settings))
+                await _pause(stop, lost, float("inf"))
+                if not lost.is_set():
+                    with contextlib.suppress(Exception):
+                        await queue.cancel(tag)
+                # Messages in hand finish (their acks go on this channel) before it closes.
+                end = asyncio.get_running_loop().time() + self.settings.timeout_seconds + 2
+                while self._held > 0 and asyncio.get_running_loop().time() < end:
+                    await asyncio.sleep(0.02)
+            finally:
+                for task in loops:
+                    task.cancel()
+                await asyncio.gather(*loops, return_exceptions=True)
+                self._held = 0  # whatever is left, the broker redelivers
             if lost.is_set() and not stop.is_set():
                 raise ConnectionError("the connection to the broker was closed")
 
@@ -291,13 +370,13 @@ class Consumer:
                         self.settings.reconnect_seconds,
                     )
                     await _pause(stop, None, self.settings.reconnect_seconds)
+            for task in list(self._posts):
+                task.cancel()
 
 
-async def _settle(outcome: Any) -> bool:
-    """Ack or reject; on a lost channel the broker redelivers the message (then stale)."""
-    try:
-        await outcome
-    except Exception as exc:
-        log.info("webhook worker could not settle a message (%s)", type(exc).__name__)
-        return False
-    return True
+async def _batch(items: asyncio.Queue[Any]) -> list[Any]:
+    """The next item and every one already waiting behind it."""
+    batch = [await items.get()]
+    while not items.empty():
+        batch.append(items.get_nowait())
+    return batch

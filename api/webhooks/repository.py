@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from api.webhooks.models import (
@@ -29,6 +29,7 @@ __all__ = [
     "get_subscription",
     "list_notifications",
     "list_subscriptions",
+    "load_deliveries",
     "release",
     "subscribers",
     "take_published",
@@ -160,21 +161,43 @@ def claim_due(
     return list(session.scalars(claimed))
 
 
-def take_published(session: Session, delivery_id: int, token: str, lease_until: datetime) -> bool:
-    """Whether the message published under `token` still stands for this delivery; if so its
-    lease is extended for the attempt. A delivered, rescheduled or republished delivery (its
-    token changed) is not taken: that message is stale and is only acknowledged."""
-    result = session.execute(
+def take_published(
+    session: Session, published: Sequence[tuple[int, str]], lease_until: datetime
+) -> list[WebhookDelivery]:
+    """The deliveries whose message, published under its token, still stands; their leases
+    are extended for the attempt. A delivered, rescheduled or republished delivery (its token
+    changed) is not taken: that message is stale and is only acknowledged."""
+    if not published:
+        return []
+    taken = session.scalars(
         update(WebhookDelivery)
         .where(
-            WebhookDelivery.id == delivery_id,
+            tuple_(WebhookDelivery.id, WebhookDelivery.lock_token).in_(published),
             WebhookDelivery.status == "pending",
-            WebhookDelivery.lock_token == token,
         )
         .values(locked_until=lease_until)
+        .returning(WebhookDelivery.id)
         .execution_options(synchronize_session=False)
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    ).all()
+    return load_deliveries(session, list(taken))
+
+
+def load_deliveries(session: Session, delivery_ids: Sequence[int]) -> list[WebhookDelivery]:
+    """Deliveries with their messages and subscriptions, in three queries (one per table):
+    later `get_message` / `get_subscription` calls are answered from the session."""
+    if not delivery_ids:
+        return []
+    query = select(WebhookDelivery).where(WebhookDelivery.id.in_(delivery_ids))
+    deliveries = list(session.scalars(query.execution_options(populate_existing=True)))
+    message_ids = {d.message_id for d in deliveries}
+    subscription_ids = {d.subscription_id for d in deliveries}
+    messages = select(WebhookMessage).where(WebhookMessage.id.in_(message_ids))
+    subscriptions = select(WebhookSubscription).where(WebhookSubscription.id.in_(subscription_ids))
+    # The session's identity map holds objects weakly: keep these alive as long as it lives.
+    kept = session.info.setdefault("webhooks_loaded", [])
+    kept.extend(session.scalars(messages))
+    kept.extend(session.scalars(subscriptions))
+    return deliveries
 
 
 def release(session: Session, delivery_ids: Sequence[int], token: str) -> None:
