@@ -3,7 +3,8 @@
 The action server runs in ``.venv`` (Python 3.11, rasa-sdk 3.21) while Rasa 3.6 runs in
 ``.venv-rasa`` (rasa-sdk 3.6 does not install on 3.11). The action-call protocol is the same
 (the test stories and tests/devstack run every flow across it), but rasa-sdk warns about the
-version pair on every request; that warning is silenced here, once, and nothing else.
+version pair on every request; that warning is silenced here, once. The knowledge base starts
+loading at start-up.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ def main(argv: list[str] | None = None) -> None:
     args = create_argument_parser().parse_args(argv if argv is not None else sys.argv[1:])
     if not (args.actions_module or args.actions):
         args.actions = "bot.actions"
+    # The knowledge base's embedding model takes seconds to load: start now, in the background,
+    # rather than on the first question (which would get the short scripted answer meanwhile).
+    from bot.knowledge import start_loading
+
+    start_loading()
     main_from_args(args)
 
 

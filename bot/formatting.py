@@ -126,15 +126,31 @@ def transaction_text(tx: TransactionStatus) -> str:
 
 
 def history_line(tx: TransactionStatus, me: str) -> str:
-    kind = _TX_WORDS.get(tx.tx_type, tx.tx_type)
+    """One line of ``me``'s history, said from ``me``'s side ("mira redeemed 3 XRP from your
+    channel", not "channel claim 3 XRP from mira")."""
     when = f"{tx.close_time:%Y-%m-%d %H:%M}" if tx.close_time else "pending"
     amount = drops_to_xrp_text(tx.amount_drops) if tx.amount_drops is not None else "-"
-    if tx.account == me:
-        party = f"to {short(tx.counterparty)}" if tx.counterparty else ""
-    else:
-        party = f"from {short(tx.account)}"
     outcome = "ok" if tx.succeeded else (tx.result_code or "pending")
-    return f"- {when}: {kind} {amount} {party} ({outcome})".replace("  ", " ")
+    if tx.tx_type == "PaymentChannelClaim":
+        if tx.account != me:
+            what = (
+                f"{short(tx.account)} redeemed {amount} from your channel"
+                if tx.amount_drops
+                else f"{short(tx.account)} closed or claimed on your channel; no XRP moved"
+            )
+        elif tx.counterparty in (None, me):
+            what = f"you redeemed {amount} from a channel that pays you"
+        else:
+            what = f"claim on your channel to {short(tx.counterparty)}: {amount} paid out"
+            if not tx.amount_drops:
+                what = f"you closed or claimed on your channel to {short(tx.counterparty)}"
+        return f"- {when}: {what} ({outcome})"
+    kind = _TX_WORDS.get(tx.tx_type, tx.tx_type)
+    if tx.account == me:
+        party = f" to {short(tx.counterparty)}" if tx.counterparty else ""
+    else:
+        party = f" from {short(tx.account)}"
+    return f"- {when}: {kind} {amount}{party} ({outcome})"
 
 
 def duration_text(delta: timedelta) -> str:

@@ -7,7 +7,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.context import linked_wallets, remember
+from bot.actions.transactions import answer_transaction
+from bot.context import entity_values, linked_wallets, remember
 from bot.formatting import as_json, overview_text, reserve_text
 from bot.ledger_access import lookup
 from bot.replies import answer_failure, resolve_address
@@ -47,6 +48,9 @@ class ActionCheckBalance(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if entity_values(tracker, "hash") and not entity_values(tracker, "address"):
+            # "check <hash>": a transaction, not an account
+            return await answer_transaction(dispatcher, tracker)
         return await answer_balance(dispatcher, tracker)
 
 

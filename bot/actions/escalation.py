@@ -24,7 +24,13 @@ from bot.formatting import as_json
 from bot.ledger_access import lookup
 from ledger import LedgerError
 
-__all__ = ["ActionEscalate", "ActionProtectiveGuidance", "ValidateReportForm", "escalation_kind"]
+__all__ = [
+    "GUIDANCE",
+    "ActionEscalate",
+    "ActionProtectiveGuidance",
+    "ValidateReportForm",
+    "escalation_kind",
+]
 
 _KIND_BY_INTENT = {
     "complaint": "complaint",
@@ -43,7 +49,14 @@ _LABELS = {
     "ledger_unavailable": "The ledger node was unavailable for the user's question",
     "account_security": "Account security (possible compromised secret or phishing)",
 }
-_GUIDANCE = {
+GUIDANCE = {
+    "account_security": (
+        "Act now, before anything else: create a new wallet (new secret key) and send all your "
+        "spendable XRP to it; from the old wallet, close your payment channels ('Close channel') so "
+        "the unspent XRP comes back after the settle delay, then move that too. Never type your "
+        "secret or recovery phrase anywhere again: support never asks for it. I'm passing this to "
+        "our team as urgent."
+    ),
     "fraud_report": (
         "I'm sorry this happened. To protect yourself right now: don't sign any more claims or "
         "payments for the account involved; if a payment channel is being misused, close it from "
@@ -221,7 +234,7 @@ class ActionProtectiveGuidance(Action):
     ) -> list[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         kind = "dispute" if intent == "dispute" else "fraud_report"
-        dispatcher.utter_message(text=_GUIDANCE[kind])
+        dispatcher.utter_message(text=GUIDANCE[kind])
         events: list[EventType] = [SlotSet("escalation_kind", kind)]
         text = str((tracker.latest_message or {}).get("text") or "")
         if len(text.split()) >= _MIN_DETAIL_WORDS and not text.startswith("/"):

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.inform import answer_inform, is_bare_identifier
+from bot.context import entity_values
 from bot.replies import HUMAN_BUTTON
 
 __all__ = ["INTENT_LABELS", "ActionClarify", "failed_attempts"]
@@ -87,7 +88,11 @@ class ActionClarify(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if is_bare_identifier(tracker):  # a pasted address or hash needs no guessing
+        # A pasted address or hash needs no guessing, and a hash in a short question is a
+        # transaction to look up ("what happened with <hash>?").
+        if is_bare_identifier(tracker) or (
+            entity_values(tracker, "hash") and not entity_values(tracker, "address")
+        ):
             return await answer_inform(dispatcher, tracker)
         guesses = _guesses(tracker)
         if failed_attempts(tracker) >= 2:

@@ -4,13 +4,17 @@ channels, and anything out of scope."""
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.escalation import GUIDANCE
 from bot.knowledge import kb_search
 from bot.replies import HUMAN_BUTTON
+from knowledge_base.config import KbSettings
 
 __all__ = ["SCRIPTED", "ActionAnswerTopic"]
 
@@ -56,6 +60,34 @@ SCRIPTED: dict[str, str] = {
 }
 _OFFER_HUMAN = {"account_security", "out_of_scope"}
 
+# The help article that covers each topic, linked when the search is not confident (or the
+# knowledge base is still loading): the scripted answer is short on purpose, and the user
+# should always have somewhere to read more.
+TOPIC_ARTICLES: dict[str, tuple[str, str]] = {
+    "fees_reserves": ("transaction-fees", "Transaction fees and what the platform charges"),
+    "how_it_works": ("payment-channels-explained", "What a payment channel is"),
+    "creator_payouts": ("creator-payouts", "How creators get paid"),
+    "account_security": ("seed-phrase-safety", "Keeping your secret key and recovery phrase safe"),
+    "channel_add_funds": ("funding-a-channel", "Adding XRP to an open channel (top up)"),
+    "channel_close": ("closing-a-channel", "Closing a channel and getting your unspent XRP back"),
+}
+
+
+# Words that say a secret is already exposed or funds are already moving, as opposed to a
+# question about staying safe ("is this link phishing?", "how do I protect my seed?").
+_COMPROMISE = re.compile(
+    r"\b(hack(ed|ing)?|stol(e|en)|steal(ing)?|leak(ed)?|compromised|drain(ed|ing)?|emptied|"
+    r"emptying|gone|missing|(gave|shared|typed|entered|posted|sent)\b.{0,30}\b(seed|secret|"
+    r"recovery|private key|keys?)|(someone|somebody|they|a scammer)\b.{0,20}\b(has|have|got|"
+    r"knows?|logged)\b)",
+    re.IGNORECASE,
+)
+
+
+def is_compromise_in_progress(text: str) -> bool:
+    """The user says their secret is out or their XRP is being taken, now."""
+    return bool(_COMPROMISE.search(text))
+
 
 class ActionAnswerTopic(Action):
     def name(self) -> str:
@@ -75,12 +107,25 @@ class ActionAnswerTopic(Action):
             text = f'From our help centre, "{best.title}": {best.passage} ({best.url})'
         elif best is not None:
             text = f'{scripted}\nMore in our help centre, "{best.title}": {best.url}'
+        elif intent in TOPIC_ARTICLES:
+            article, title = TOPIC_ARTICLES[intent]
+            prefix = KbSettings().help_url_prefix
+            text = f'{scripted}\nMore in our help centre, "{title}": {prefix}{article}'
         else:
             text = scripted
         buttons = []
         if intent in _OFFER_HUMAN and best is None:
             text += " If you'd like, I can connect you with a person."
             buttons = [HUMAN_BUTTON]
+        if intent == "account_security" and is_compromise_in_progress(question):
+            # Not a question about safety but a theft under way: protective steps at once, then
+            # an urgent hand-off without waiting for the user to ask.
+            dispatcher.utter_message(text=GUIDANCE["account_security"])
+            return [
+                SlotSet("escalation_kind", "account_security"),
+                SlotSet("report_details", question),
+                FollowupAction("action_escalate"),
+            ]
         if intent == "account_security":
             events.append(SlotSet("escalation_kind", "account_security"))
             if not buttons:

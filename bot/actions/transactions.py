@@ -125,6 +125,11 @@ async def answer_payment_check(
         and (creator is None or tx.counterparty == creator)
     ][:3]
     lines: list[str] = []
+    if creator is None and (channels or direct):
+        lines.append(
+            "Here are your channels and recent payments to every creator (send a creator's "
+            "address to check just theirs):"
+        )
     for channel in channels[:3]:
         lines.append(
             f"Your channel to {short(channel.destination)} has paid out "

@@ -16,7 +16,9 @@ async def test_fees_have_a_short_answer() -> None:
 
 async def test_security_answer_offers_a_person_at_once() -> None:
     chat = Conversation()
-    turn = await chat.say("someone has my seed", "account_security").run(ActionAnswerTopic())
+    turn = await chat.say("is it safe to keep my seed in email", "account_security").run(
+        ActionAnswerTopic()
+    )
     assert "Never share your secret key" in turn.text
     assert turn.buttons[0]["payload"] == "/human_request"
     assert turn.slot("escalation_kind") == "account_security"
@@ -49,3 +51,40 @@ async def test_real_knowledge_base_completes_the_scripted_answer(
         assert "/help/" in turn.text
     finally:
         reset_knowledge_base()
+
+
+async def test_a_topic_answer_links_its_article_even_without_the_knowledge_base() -> None:
+    turn = await Conversation().say("how do I top up", "channel_add_funds").run(ActionAnswerTopic())
+    assert "PaymentChannelFund" in turn.text
+    assert turn.text.endswith('"Adding XRP to an open channel (top up)": /help/funding-a-channel')
+
+
+def test_every_topic_article_exists_under_its_title() -> None:
+    from bot.actions.knowledge import TOPIC_ARTICLES
+    from knowledge_base.articles import load_articles
+    from knowledge_base.config import KbSettings
+
+    titles = {a.id: a.title for a in load_articles(KbSettings().articles_dir)}
+    for article_id, title in TOPIC_ARTICLES.values():
+        assert titles.get(article_id) == title, article_id
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["someone has my seed", "my wallet was hacked", "I typed my recovery phrase on a fake site"],
+)
+async def test_a_compromise_under_way_gets_protective_steps_and_a_person(words: str) -> None:
+    turn = await Conversation().say(words, "account_security").run(ActionAnswerTopic())
+    assert turn.text.startswith("Act now")
+    assert "new wallet" in turn.text
+    assert turn.slot("escalation_kind") == "account_security"
+    assert {"event": "followup", "timestamp": None, "name": "action_escalate"} in turn.events
+
+
+@pytest.mark.parametrize(
+    "words", ["how do I keep my account safe", "how can I tell if a link is phishing"]
+)
+async def test_a_safety_question_is_answered_not_escalated(words: str) -> None:
+    turn = await Conversation().say(words, "account_security").run(ActionAnswerTopic())
+    assert not [e for e in turn.events if e.get("event") == "followup"]
+    assert "Never share your secret key" in turn.text
