@@ -7,6 +7,7 @@ browser context, so each starts as a new visitor with empty storage.
 from __future__ import annotations
 
 import http.server
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -180,6 +181,18 @@ def test_agent_replies_reach_the_widget_live_and_after_a_network_drop(
             ["Hi Alice, I'm Dana from support. Looking at it now."]
         )
 
+        # Simple formatting and links; markup in a message stays text.
+        console.fill(
+            "#reply-text",
+            "**Good news**: see https://xrpl.org/docs/concepts <img src=x onerror=alert(1)>",
+        )
+        console.click("#reply-form button")
+        formatted = _messages(page, "agent").nth(1)
+        expect(formatted.locator("strong")).to_have_text("Good news")
+        expect(formatted.locator("a")).to_have_attribute("href", "https://xrpl.org/docs/concepts")
+        expect(formatted).to_contain_text("<img src=x onerror=alert(1)>")
+        expect(formatted.locator("img")).to_have_count(0)
+
         # The network drops; the agent writes meanwhile; the widget catches up exactly once.
         context.set_offline(True)
         expect(page.locator("channeldesk-chat .notice")).to_have_text(
@@ -193,6 +206,7 @@ def test_agent_replies_reach_the_widget_live_and_after_a_network_drop(
         expect(_messages(page, "agent")).to_have_text(
             [
                 "Hi Alice, I'm Dana from support. Looking at it now.",
+                "Good news: see https://xrpl.org/docs/concepts <img src=x onerror=alert(1)>",
                 "Your channel to Mira is fine; the claim was just late.",
             ],
             timeout=20_000,
@@ -205,7 +219,7 @@ def test_agent_replies_reach_the_widget_live_and_after_a_network_drop(
         expect(page.locator("channeldesk-chat .sub")).to_contain_text("Assistant ·")
         _shot(page, "6-handed-back")
         page.wait_for_timeout(1500)  # a further poll of the stream: still no repeats
-        assert _messages(page, "agent").count() == 2
+        assert _messages(page, "agent").count() == 3
     finally:
         agent_context.close()
 
@@ -270,6 +284,34 @@ def test_a_bad_or_expired_token_is_refused_with_the_reason_shown(
         expect(notice).to_have_attribute("role", "alert")
         expect(page.locator("channeldesk-chat textarea")).to_be_disabled()
         _shot(page, f"7-{name}-token")
+
+
+def test_an_expired_token_is_renewed_from_the_platforms_token_url(
+    demo_stack: Stack, context: BrowserContext, platform_site: _PlatformSite
+) -> None:
+    secret = (demo_stack.settings.secrets_dir / "widget_secret").read_text().strip().encode()
+    expired = sign_token(secret, "fan_9", [], "Sam", 60, now=1_700_000_000)
+    platform_site.pages["/token"] = json.dumps(
+        {"token": sign_token(secret, "fan_9", [], "Sam", 300)}
+    )
+    platform_site.pages["/fr"] = (
+        "<!doctype html><html><head><title>Une plateforme</title></head><body>"
+        f"<script src='{demo_stack.api_url}/widget.js' data-token='{expired}' "
+        "data-token-url='/token' data-lang='fr' data-position='left' data-title='Aide' "
+        "async></script></body></html>"
+    )
+    page = context.new_page()
+    page.goto(f"{platform_site.url}/fr")
+    launcher = page.locator("channeldesk-chat .launcher")
+    expect(launcher).to_have_attribute("aria-label", "Ouvrir le chat d'assistance")
+    assert launcher.bounding_box()["x"] < 100  # type: ignore[index]  # data-position="left"
+    launcher.click()
+    expect(page.locator("channeldesk-chat .sub")).to_have_text(
+        "Assistant · connecté en tant que Sam"
+    )
+    expect(page.locator("channeldesk-chat .notice")).to_be_hidden()
+    expect(page.locator("channeldesk-chat h2")).to_have_text("Aide")
+    _shot(page, "10-renewed-token-fr-left")
 
 
 def test_phone_sized_screen_gets_a_full_screen_panel(demo_stack: Stack, browser: Browser) -> None:
