@@ -23,6 +23,7 @@ from api.webhooks.amqp import Consumer, Relay, queue_name
 from api.webhooks.config import WebhookSettings
 from api.webhooks.models import WebhookAttempt, WebhookDelivery
 from api.webhooks.schemas import SubscriptionCreate
+from api.webhooks.worker import BackgroundWorker
 from tests.api.webhooks.conftest import fake_resolver
 from tests.conftest import require_service
 
@@ -261,3 +262,30 @@ async def test_nothing_is_lost_while_the_broker_is_unreachable(
 
     await _run(factory, settings, handler, lambda: _deliveries(factory)[0].status == "delivered")
     assert seen == [message_id]
+
+
+async def test_the_api_runs_a_relay_and_a_consumer_and_stops_them(
+    factory: sessionmaker[Session], settings: WebhookSettings
+) -> None:
+    """What `lifespan` starts with API_WEBHOOKS_TRANSPORT=rabbitmq: due rows get published."""
+    settings = settings.model_copy(update={"development": True, "retry_schedule": [0, 60]})
+    closed_port = SubscriptionCreate(
+        url="http://127.0.0.1:9/hook", event_types=["fraud.alert.created"]
+    )  # nothing listens on the discard port: every attempt fails at once
+    with factory.begin() as session:
+        service.create_subscription(session, settings, closed_port)
+    _publish(factory)
+    background = BackgroundWorker(factory, settings)
+    background.start()
+    try:
+        end = time.monotonic() + 10
+        while _deliveries(factory)[0].attempts == 0:
+            assert time.monotonic() < end, "no attempt through the api's own relay and consumer"
+            await asyncio.sleep(0.05)
+    finally:
+        started = time.monotonic()
+        await background.stop()
+        assert time.monotonic() - started < settings.timeout_seconds + 2
+    (delivery,) = _deliveries(factory)
+    assert (delivery.status, delivery.attempts) == ("pending", 1)  # due again in 60 s
+    assert delivery.last_error
