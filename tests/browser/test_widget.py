@@ -301,6 +301,8 @@ def test_an_expired_token_is_renewed_from_the_platforms_token_url(
         "async></script></body></html>"
     )
     page = context.new_page()
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{platform_site.url}/fr")
     launcher = page.locator("channeldesk-chat .launcher")
     expect(launcher).to_have_attribute("aria-label", "Ouvrir le chat d'assistance")
@@ -311,6 +313,13 @@ def test_an_expired_token_is_renewed_from_the_platforms_token_url(
     )
     expect(page.locator("channeldesk-chat .notice")).to_be_hidden()
     expect(page.locator("channeldesk-chat h2")).to_have_text("Aide")
+    # Chat from the platform's origin: preflighted POST, then the event stream.
+    with page.expect_response(
+        lambda r: "/events?" in r.url and r.status == 200, timeout=ANSWER_TIMEOUT
+    ):
+        _ask(page, "hello")
+    expect(_messages(page, "bot").nth(1)).not_to_have_text("")
+    assert [e for e in console_errors if "CORS" in e or "blocked" in e] == []
     _shot(page, "10-renewed-token-fr-left")
 
 
