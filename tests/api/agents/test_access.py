@@ -14,8 +14,9 @@ from api.agents.passwords import hash_password, verify_password
 from api.config import get_settings
 from tests.api.desk import ADMIN_PASSWORD, AGENT_PASSWORD, add_agent, escalate, login
 
-# Routes that need no credential, and why. Chat is anonymous for now: the conversation id
-# (22 random url-safe bytes, minted by the api) is the capability to read that conversation.
+# Routes that need no credential, and why. Anonymous chat: the conversation id (22 random
+# url-safe bytes, minted by the api) is the capability to read that conversation; a signed-in
+# user's conversations need that user's token (X-User-Token) or the service credential.
 PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/"): "the chat page",
     ("GET", "/healthz"): "liveness probe",
@@ -23,6 +24,8 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/chat/{conversation_id}/messages"): "the conversation id is the capability",
     ("GET", "/chat/{conversation_id}/events"): "the conversation id is the capability",
     ("GET", "/console"): "the console page shell; its data needs a session",
+    ("GET", "/widget.js"): "the chat widget's script",
+    ("GET", "/widget/session"): "answers only with what the caller's own user token says",
     ("POST", "/agents/login"): "exchanges a password for a session",
     ("GET", "/kb/search"): "public help articles",
     ("GET", "/kb/articles"): "public help articles",
