@@ -104,16 +104,17 @@ class Relay:
         self.session_factory = session_factory
         self.settings = settings
 
-    def _claim(self, limit: int) -> tuple[str, list[int]]:
+    def _claim(self, limit: int) -> tuple[str, datetime, list[int]]:
         token = "amq_" + secrets.token_hex(8)
         now = datetime.now(UTC)
         lease_until = now + timedelta(seconds=self.settings.lease_seconds)
         with self.session_factory.begin() as session:
-            return token, repository.claim_due(session, now, limit, lease_until, token)
+            ids = repository.claim_due(session, now, limit, lease_until, token)
+        return token, lease_until, ids
 
-    def _release(self, delivery_ids: list[int], token: str) -> None:
+    def _release(self, delivery_ids: list[int], token: str, lease_until: datetime) -> None:
         with self.session_factory.begin() as session:
-            repository.release(session, delivery_ids, token)
+            repository.release(session, delivery_ids, token, lease_until)
 
     async def relay_once(self, channel: AbstractChannel, queue: AbstractQueue) -> int:
         """Publish one batch of due deliveries; how many the broker confirmed."""
@@ -123,7 +124,7 @@ class Relay:
         room = min(self.settings.batch_size, self.settings.max_queued - waiting)
         if room <= 0:
             return 0  # workers are behind: rows wait in the outbox, their leases untouched
-        token, ids = await asyncio.to_thread(self._claim, room)
+        token, lease_until, ids = await asyncio.to_thread(self._claim, room)
         if not ids:
             return 0
         exchange = channel.default_exchange
@@ -149,7 +150,7 @@ class Relay:
         if failed:
             log.warning("webhook relay: %d of %d publishes unconfirmed", len(failed), len(ids))
             try:
-                await asyncio.to_thread(self._release, failed, token)
+                await asyncio.to_thread(self._release, failed, token, lease_until)
             except Exception:  # their leases run out instead
                 log.exception("webhook relay could not give back %d leases", len(failed))
         return len(ids) - len(failed)

@@ -50,7 +50,6 @@ class _Receiver(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Receiver
-    protocol_version = "HTTP/1.1"  # keep-alive: a worker reuses its connections
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         return

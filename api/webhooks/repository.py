@@ -200,11 +200,19 @@ def load_deliveries(session: Session, delivery_ids: Sequence[int]) -> list[Webho
     return deliveries
 
 
-def release(session: Session, delivery_ids: Sequence[int], token: str) -> None:
-    """Give back leases taken under `token` (a publish that failed): due again at once."""
+def release(
+    session: Session, delivery_ids: Sequence[int], token: str, lease_until: datetime
+) -> None:
+    """Give back leases taken under `token` until `lease_until` (publishes that were not
+    confirmed): due again at once. A lease a worker extended meanwhile (the message did reach
+    the queue and is being sent) is left alone."""
     session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(delivery_ids), WebhookDelivery.lock_token == token)
+        .where(
+            WebhookDelivery.id.in_(delivery_ids),
+            WebhookDelivery.lock_token == token,
+            WebhookDelivery.locked_until == lease_until,
+        )
         .values(locked_until=None, lock_token=None)
         .execution_options(synchronize_session=False)
     )

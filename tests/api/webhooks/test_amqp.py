@@ -9,7 +9,7 @@ import json
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import aio_pika
 import httpx
@@ -216,7 +216,7 @@ async def test_rows_a_relay_leased_but_never_published_are_republished_when_the_
     settings = settings.model_copy(update={"lease_seconds": 1.0})
     _subscribe(factory, settings)
     ids = {_publish(factory, f"evt_{n}") for n in range(5)}
-    _crashed_token, leased = Relay(factory, settings)._claim(10)  # ...and then it died
+    _token, _until, leased = Relay(factory, settings)._claim(10)  # ...and then it died
     assert len(leased) == 5
     started = time.monotonic()
     seen: list[tuple[str, float]] = []
@@ -289,3 +289,21 @@ async def test_the_api_runs_a_relay_and_a_consumer_and_stops_them(
     (delivery,) = _deliveries(factory)
     assert (delivery.status, delivery.attempts) == ("pending", 1)  # due again in 60 s
     assert delivery.last_error
+
+
+def test_an_unconfirmed_publish_gives_its_lease_back_unless_a_worker_took_the_message(
+    factory: sessionmaker[Session], settings: WebhookSettings
+) -> None:
+    _subscribe(factory, settings)
+    _publish(factory, "evt_1")
+    _publish(factory, "evt_2")
+    token, lease_until, (first, second) = Relay(factory, settings)._claim(10)
+    with factory.begin() as session:  # the message of `second` did arrive: a worker took it
+        later = lease_until + timedelta(seconds=5)
+        (taken,) = repository.take_published(session, [(second, token)], later)
+        assert taken.id == second
+    with factory.begin() as session:
+        repository.release(session, [first, second], token, lease_until)
+    by_id = {d.id: d for d in _deliveries(factory)}
+    assert (by_id[first].lock_token, by_id[first].locked_until) == (None, None)  # due again
+    assert by_id[second].lock_token == token  # still the worker's attempt
