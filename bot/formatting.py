@@ -62,6 +62,12 @@ def overview_text(overview: AccountOverview) -> str:
     return "\n".join(lines)
 
 
+RESERVE_ARTICLE = (
+    'More in our help centre, "Reserves - why some XRP in your account is locked": '
+    "/help/reserves-explained"
+)
+
+
 def reserve_text(overview: AccountOverview | None) -> str:
     general = (
         "The XRP Ledger requires every account to keep a minimum amount of XRP, the reserve, "
@@ -71,7 +77,8 @@ def reserve_text(overview: AccountOverview | None) -> str:
     if overview is None:
         return (
             general + " It is a base reserve per account plus an owner reserve for each object "
-            "the account owns (such as a payment channel). Closing a channel lowers it again."
+            "the account owns (such as a payment channel). Closing a channel lowers it again.\n"
+            + RESERVE_ARTICLE
         )
     return (
         f"{general} For your account it is {drops_to_xrp_text(overview.reserve_drops)}: "
@@ -80,7 +87,7 @@ def reserve_text(overview: AccountOverview | None) -> str:
         f"{drops_to_xrp_text(overview.owner_reserve_drops)} each. "
         f"So of your {drops_to_xrp_text(overview.balance_drops)} you can spend "
         f"{drops_to_xrp_text(overview.spendable_drops)}. Closing a channel releases its owner "
-        "reserve."
+        "reserve.\n" + RESERVE_ARTICLE
     )
 
 
@@ -117,8 +124,11 @@ def transaction_text(tx: TransactionStatus) -> str:
         details.append(f"to {tx.counterparty}")
     if tx.channel_id:
         details.append(f"channel {short(tx.channel_id)}")
+    if tx.claim_total_drops is not None:
+        details.append(f"claim for a cumulative total of {drops_to_xrp_text(tx.claim_total_drops)}")
     if tx.amount_drops is not None:
-        details.append(f"amount {drops_to_xrp_text(tx.amount_drops)}")
+        moved = "paid out by it" if tx.claim_total_drops is not None else "amount"
+        details.append(f"{moved} {drops_to_xrp_text(tx.amount_drops)}")
     details.append(f"fee {drops_to_xrp_text(tx.fee_drops)}")
     if tx.close_time is not None:
         details.append(f"on {tx.close_time:%Y-%m-%d %H:%M} UTC")
@@ -134,22 +144,22 @@ def history_line(tx: TransactionStatus, me: str) -> str:
     if tx.tx_type == "PaymentChannelClaim":
         if tx.account != me:
             what = (
-                f"{short(tx.account)} redeemed {amount} from your channel"
+                f"{tx.account} redeemed {amount} from your channel"
                 if tx.amount_drops
-                else f"{short(tx.account)} closed or claimed on your channel; no XRP moved"
+                else f"{tx.account} closed or claimed on your channel; no XRP moved"
             )
         elif tx.counterparty in (None, me):
             what = f"you redeemed {amount} from a channel that pays you"
         else:
-            what = f"claim on your channel to {short(tx.counterparty)}: {amount} paid out"
+            what = f"claim on your channel to {tx.counterparty}: {amount} paid out"
             if not tx.amount_drops:
-                what = f"you closed or claimed on your channel to {short(tx.counterparty)}"
+                what = f"you closed or claimed on your channel to {tx.counterparty}"
         return f"- {when}: {what} ({outcome})"
     kind = _TX_WORDS.get(tx.tx_type, tx.tx_type)
     if tx.account == me:
-        party = f" to {short(tx.counterparty)}" if tx.counterparty else ""
+        party = f" to {tx.counterparty}" if tx.counterparty else ""
     else:
-        party = f" from {short(tx.account)}"
+        party = f" from {tx.account}"
     return f"- {when}: {kind} {amount}{party} ({outcome})"
 
 

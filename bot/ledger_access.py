@@ -89,7 +89,7 @@ def problem_text(error: LedgerError) -> str:
         )
     if isinstance(error, TransactionNotFound):
         return (
-            f"I couldn't find transaction {error.tx_hash} on the ledger. That usually means it "
+            f"Transaction {error.tx_hash} was not found on the ledger. That usually means it "
             "was never submitted, was rejected before reaching a ledger (check your wallet for an "
             "error), is still on its way (wait a few seconds and ask again), or the hash was "
             "copied from a different network (testnet vs mainnet)."

@@ -130,6 +130,9 @@ class TransactionStatus:
     ledger_index: int | None
     close_time: datetime | None
     channel_id: str | None
+    claim_total_drops: int | None = None
+    """A channel claim's Balance: the cumulative total the claim authorises, of which only the
+    part above what the channel already paid out moves (``amount_drops``)."""
 
     @classmethod
     def from_rpc(cls, entry: dict[str, Any]) -> TransactionStatus:
@@ -156,6 +159,9 @@ class TransactionStatus:
             ledger_index=_optional_int(entry.get("ledger_index") or tx.get("ledger_index")),
             close_time=_close_time(entry, tx),
             channel_id=str(channel_id) if channel_id else None,
+            claim_total_drops=(
+                _xrp_drops(tx.get("Balance")) if tx_type == "PaymentChannelClaim" else None
+            ),
         )
 
 

@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.knowledge import knowledge_aside
 from bot.actions.transactions import answer_transaction
 from bot.context import entity_values, linked_wallets, remember
 from bot.formatting import as_json, overview_text, reserve_text
@@ -22,6 +23,7 @@ async def answer_balance(
 ) -> list[EventType]:
     address, events = resolve_address(dispatcher, tracker, "balance")
     if address is None:
+        await knowledge_aside(dispatcher, tracker)
         return events
     try:
         overview = await lookup(lambda ledger: ledger.account_overview(address))
@@ -36,7 +38,10 @@ async def answer_balance(
     if len(wallets) > 1 and address == wallets[0]:
         text += f"\nYou have {len(wallets)} linked wallets; send another address to check it."
     if overview.reserve_drops:
-        text += '\nAsk "why is the reserve held?" if the reserve surprises you.'
+        text += (
+            '\nAsk "why is the reserve held?" if the reserve surprises you, or read '
+            '"Reserves - why some XRP in your account is locked": /help/reserves-explained'
+        )
     dispatcher.utter_message(text=text)
     return events
 

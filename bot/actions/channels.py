@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.knowledge import knowledge_aside
 from bot.config import get_settings
 from bot.context import entity_values, remember
 from bot.entities import check_hash
@@ -33,6 +34,7 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         wanted = checked.value
     address, events = resolve_address(dispatcher, tracker, "channels")
     if address is None:
+        await knowledge_aside(dispatcher, tracker)
         return events
     settings = get_settings()
     now = datetime.now(UTC)

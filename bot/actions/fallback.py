@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.inform import answer_inform, is_bare_identifier
+from bot.actions.knowledge import knowledge_answer
 from bot.context import entity_values
 from bot.replies import HUMAN_BUTTON
 
@@ -95,6 +96,15 @@ class ActionClarify(Action):
         ):
             return await answer_inform(dispatcher, tracker)
         guesses = _guesses(tracker)
+        question = str((tracker.latest_message or {}).get("text") or "").strip()
+        answer = await knowledge_answer(question)
+        if answer is not None:
+            # The help centre knows this one: answer it, and keep the guesses a click away.
+            dispatcher.utter_message(
+                text=answer["text"] + "\nIf you meant something else, pick one below.",
+                buttons=[*guesses, _SOMETHING_ELSE],
+            )
+            return []
         if failed_attempts(tracker) >= 2:
             dispatcher.utter_message(
                 text="I'm sorry, I still can't work out what you need. Would you like me to "

@@ -12,6 +12,7 @@ from bot.actions.channels import answer_channels
 from bot.actions.transactions import answer_history, answer_payment_check, answer_transaction
 from bot.context import entity_values
 from bot.entities import check_amount
+from knowledge_base.config import KbSettings
 from ledger import drops_to_xrp_text
 
 __all__ = ["ActionHandleInform", "answer_inform", "is_bare_identifier"]
@@ -21,7 +22,7 @@ def is_bare_identifier(tracker: Tracker) -> bool:
     """The message is little more than an address or a hash."""
     text = str((tracker.latest_message or {}).get("text") or "")
     has_identifier = bool(entity_values(tracker, "address") or entity_values(tracker, "hash"))
-    return has_identifier and len(text.split()) <= 3
+    return has_identifier and len(text.split()) <= 6  # "her address is r..." included
 
 
 class ActionHandleInform(Action):
@@ -55,9 +56,11 @@ async def answer_inform(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
             dispatcher.utter_message(text=checked.correction)
         else:
             dispatcher.utter_message(
-                text=f"Noted: {drops_to_xrp_text(checked.drops)} ({checked.drops} drops). "
-                "What would you like to do with it: check a payment, or add funds to a "
-                "channel?"
+                text=f"{checked.drops:,} drops is {drops_to_xrp_text(checked.drops)}: a drop is "
+                "a millionth of an XRP, the smallest amount the ledger counts in, and wallets "
+                'sometimes show drops. More in our help centre, "XRP and drops": '
+                f"{KbSettings().help_url_prefix}xrp-and-drops. What would you like to do with "
+                "it: check a payment, or add funds to a channel?"
             )
         return []
     wallet = entity_values(tracker, "wallet") or entity_values(tracker, "browser")

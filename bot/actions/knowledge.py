@@ -5,6 +5,7 @@ channels, and anything out of scope."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -12,11 +13,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.escalation import GUIDANCE
+from bot.context import entity_values
 from bot.knowledge import kb_search
 from bot.replies import HUMAN_BUTTON
 from knowledge_base.config import KbSettings
 
-__all__ = ["SCRIPTED", "ActionAnswerTopic"]
+__all__ = [
+    "SCRIPTED",
+    "TOPIC_ARTICLES",
+    "ActionAnswerTopic",
+    "is_compromise_in_progress",
+    "knowledge_answer",
+    "knowledge_aside",
+]
 
 SCRIPTED: dict[str, str] = {
     "fees_reserves": (
@@ -73,6 +82,45 @@ TOPIC_ARTICLES: dict[str, tuple[str, str]] = {
 }
 
 
+_ASIDE_MIN_WORDS = 6
+
+
+async def knowledge_aside(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Put a confident help-centre answer before a request for an address or a hash.
+
+    A long question without an address or hash ("do I lose my claims if a fan's channel
+    expires?") is usually a question about how things work, even when it sounds like a ledger
+    lookup; the user gets that answer at once, and can still send the identifier. True when
+    an answer was added."""
+    message = tracker.latest_message or {}
+    question = str(message.get("text") or "").strip()
+    if (
+        len(question.split()) < _ASIDE_MIN_WORDS
+        or question.startswith("/")
+        or any(e.get("entity") in {"address", "hash"} for e in message.get("entities", []))
+    ):
+        return False
+    result = await kb_search(question)
+    best = result.hits[0] if result is not None and result.confident and result.hits else None
+    if best is None:
+        return False
+    dispatcher.messages.insert(0, _help_message(best))
+    return True
+
+
+def _help_message(best: Any) -> dict[str, Any]:
+    return {
+        "text": f'From our help centre, "{best.title}": {best.passage} ({best.url})',
+        "buttons": [],
+        "elements": [],
+        "custom": {},
+        "template": None,
+        "response": None,
+        "image": None,
+        "attachment": None,
+    }
+
+
 # Words that say a secret is already exposed or funds are already moving, as opposed to a
 # question about staying safe ("is this link phishing?", "how do I protect my seed?").
 _COMPROMISE = re.compile(
@@ -84,9 +132,16 @@ _COMPROMISE = re.compile(
 )
 
 
+# "if my seed ever leaked, what would I do?" asks how to prepare; nothing has happened.
+_HYPOTHETICAL = re.compile(
+    r"\b(if|in case|what would|would i|just wondering|hypothetically|nothing has happened)\b",
+    re.IGNORECASE,
+)
+
+
 def is_compromise_in_progress(text: str) -> bool:
     """The user says their secret is out or their XRP is being taken, now."""
-    return bool(_COMPROMISE.search(text))
+    return bool(_COMPROMISE.search(text)) and not _HYPOTHETICAL.search(text)
 
 
 class ActionAnswerTopic(Action):
@@ -99,6 +154,11 @@ class ActionAnswerTopic(Action):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name") or "out_of_scope"
         question = str(message.get("text") or "").strip()
+        if entity_values(tracker, "hash") and not entity_values(tracker, "address"):
+            # "did my close request <hash> go through?": the transaction answers it
+            from bot.actions.transactions import answer_transaction
+
+            return await answer_transaction(dispatcher, tracker)
         scripted = SCRIPTED.get(intent, SCRIPTED["out_of_scope"])
         result = await kb_search(question) if question and not question.startswith("/") else None
         best = result.hits[0] if result is not None and result.confident and result.hits else None
@@ -132,3 +192,12 @@ class ActionAnswerTopic(Action):
                 buttons = [HUMAN_BUTTON]
         dispatcher.utter_message(text=text, buttons=buttons)
         return events
+
+
+async def knowledge_answer(question: str) -> dict[str, Any] | None:
+    """A confident help-centre answer to ``question`` as a bot message, or None."""
+    if len(question.split()) < 3 or question.startswith("/"):
+        return None
+    result = await kb_search(question)
+    best = result.hits[0] if result is not None and result.confident and result.hits else None
+    return _help_message(best) if best is not None else None

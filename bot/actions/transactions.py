@@ -6,10 +6,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.knowledge import knowledge_aside
 from bot.config import get_settings
 from bot.context import entity_values, linked_wallets, remember
 from bot.entities import check_address
@@ -50,6 +51,7 @@ def period_of(text: str, now: datetime) -> tuple[datetime | None, int | None, st
 async def answer_transaction(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     tx_hash, events = latest_hash(dispatcher, tracker, "transaction hash", "transaction")
     if tx_hash is None:
+        await knowledge_aside(dispatcher, tracker)
         return events
     try:
         tx = await lookup(lambda ledger: ledger.transaction(tx_hash))
@@ -62,6 +64,7 @@ async def answer_transaction(dispatcher: CollectingDispatcher, tracker: Tracker)
 async def answer_history(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     address, events = resolve_address(dispatcher, tracker, "history")
     if address is None:
+        await knowledge_aside(dispatcher, tracker)
         return events
     settings = get_settings()
     now = datetime.now(UTC)
@@ -151,7 +154,10 @@ async def answer_payment_check(
             "again."
         )
     dispatcher.utter_message(text="\n".join(lines))
-    return remember(
+    # Without a creator's address the answer covered every creator; an address sent next
+    # narrows it down to that creator.
+    awaiting = [SlotSet("awaiting", "payment" if creator is None else None)]
+    return awaiting + remember(
         tracker,
         channels=[as_json(c) for c in channels[:5]],
         transactions=[as_json(tx) for tx in direct],

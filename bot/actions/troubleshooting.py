@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.context import remember
+from knowledge_base.config import KbSettings
 
 __all__ = [
     "ActionTroubleshootBrowser",
@@ -62,6 +63,24 @@ _BROWSER_STEPS = {
 }
 
 
+# The help article for each wallet's connection steps, and the general ones.
+_WALLET_ARTICLES = {
+    "Xaman": ("connect-xaman", "Connecting Xaman (Xumm)"),
+    "GemWallet": ("connect-gemwallet", "Connecting GemWallet"),
+    "Crossmark": ("connect-crossmark", "Connecting Crossmark"),
+    "Ledger device": ("connect-ledger-hardware", "Using a Ledger hardware wallet"),
+}
+_WALLET_GENERAL = ("wallet-connection-problems", "My wallet will not connect")
+_BROWSER_ARTICLE = ("browser-compatibility", "Browser compatibility")
+# Longer than this, an answer to "which browser?" is a description of the problem instead.
+_MAX_BROWSER_WORDS = 4
+
+
+def _more(article: tuple[str, str]) -> str:
+    article_id, title = article
+    return f'More in our help centre, "{title}": {KbSettings().help_url_prefix}{article_id}'
+
+
 def _known(value: Any, table: dict[str, str]) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
@@ -104,6 +123,14 @@ class _TroubleshootingSlots:
     def validate_browser(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        text = value.strip() if isinstance(value, str) else ""
+        if text.lower() not in BROWSERS and len(text.split()) > _MAX_BROWSER_WORDS:
+            # "it says 'Sign request expired'" answers a later question: keep it as the error
+            # text and ask for the browser once more.
+            slots: dict[str, Any] = {"browser": None}
+            if not tracker.get_slot("error_text"):
+                slots["error_text"] = text[:1000]
+            return slots
         return {"browser": _known(value, BROWSERS)}
 
     def validate_error_text(
@@ -160,7 +187,8 @@ class ActionTroubleshootWallet(Action):
         wallet, browser = tracker.get_slot("wallet"), tracker.get_slot("browser")
         dispatcher.utter_message(
             text=f"Let's get {wallet or 'your wallet'} connected on {browser or 'your browser'}. "
-            f"{wallet_steps(wallet, browser)}\nDid that fix it?",
+            f"{wallet_steps(wallet, browser)}\n"
+            f"{_more(_WALLET_ARTICLES.get(wallet or '', _WALLET_GENERAL))}\nDid that fix it?",
             buttons=_FIXED_BUTTONS,
         )
         return [
@@ -182,7 +210,7 @@ class ActionTroubleshootBrowser(Action):
         browser = tracker.get_slot("browser")
         dispatcher.utter_message(
             text=f"Here is what usually fixes this on {browser or 'your browser'}: "
-            f"{browser_steps(browser)}\nDid that fix it?",
+            f"{browser_steps(browser)}\n{_more(_BROWSER_ARTICLE)}\nDid that fix it?",
             buttons=_FIXED_BUTTONS,
         )
         return [

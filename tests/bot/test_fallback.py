@@ -29,7 +29,10 @@ async def test_entities_of_the_unclear_message_are_kept_in_the_buttons() -> None
     chat = Conversation()
     address = "rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh"
     turn = await chat.say(
-        f"stuff with {address} and then some", "nlu_fallback", {"address": address}, ranking=RANKING
+        f"stuff with {address} and then some other things",
+        "nlu_fallback",
+        {"address": address},
+        ranking=RANKING,
     ).run(ActionClarify())
     assert turn.buttons[0]["payload"] == f'/check_balance{{"address": "{address}"}}'
 

@@ -33,7 +33,10 @@ def _tx(
 
 def test_a_creator_redeeming_from_the_fans_channel() -> None:
     line = history_line(_tx("PaymentChannelClaim", CREATOR, FAN, 3_000_000), FAN)
-    assert line == "- 2026-11-24 03:23: rHHfbd...yMaeDi redeemed 3 XRP from your channel (ok)"
+    assert (
+        line
+        == "- 2026-11-24 03:23: rHHfbdeBMB6mgrfBLRzxiDLVCUTcyMaeDi redeemed 3 XRP from your channel (ok)"
+    )
 
 
 def test_a_claim_that_moved_nothing_is_called_a_close_or_claim() -> None:
@@ -49,5 +52,8 @@ def test_the_creators_own_redemption() -> None:
 def test_payments_both_ways() -> None:
     sent = history_line(_tx("Payment", FAN, CREATOR, 10_000_000), FAN)
     received = history_line(_tx("Payment", CREATOR, FAN, 10_000_000), FAN)
-    assert sent == "- 2026-11-24 03:23: payment 10 XRP to rHHfbd...yMaeDi (ok)"
-    assert received == "- 2026-11-24 03:23: payment 10 XRP from rHHfbd...yMaeDi (ok)"
+    assert sent == "- 2026-11-24 03:23: payment 10 XRP to rHHfbdeBMB6mgrfBLRzxiDLVCUTcyMaeDi (ok)"
+    assert (
+        received
+        == "- 2026-11-24 03:23: payment 10 XRP from rHHfbdeBMB6mgrfBLRzxiDLVCUTcyMaeDi (ok)"
+    )

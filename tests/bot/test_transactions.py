@@ -44,7 +44,7 @@ async def test_payment_too_small_to_create_an_account(on_demo: str) -> None:
 
 async def test_unknown_hash_says_what_not_found_means(on_demo: str) -> None:
     text = await _status("AB" * 32)
-    assert "couldn't find transaction" in text
+    assert "was not found on the ledger" in text
     assert "testnet vs mainnet" in text
 
 
