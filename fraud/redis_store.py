@@ -60,19 +60,19 @@ RECORD_TYPES: dict[str, type[Record]] = {
 _ABSENT = object()
 _DELETE = b""
 
-# KEYS[1]: position hash; KEYS[2..R+1]: records; KEYS[R+2..]: outputs. ARGV: expected
-# next_seq, new next_seq, last_ts, record ttl, output ttl, R, then one value per key after
-# KEYS[1] ("" deletes a record).
+# KEYS[1]: the position hash. ARGV: expected next_seq, new next_seq, last_ts, record ttl,
+# output ttl, then two JSON arrays of [key, value] pairs: records ("" deletes) and outputs.
+# The pairs travel as two arguments rather than a thousand: packing each argument costs more
+# than the script. Every key carries the prefix's hash tag, so all lie in KEYS[1]'s slot.
 _COMMIT = """
 local current = redis.call('HGET', KEYS[1], 'next_seq') or '0'
 if current ~= ARGV[1] then return 0 end
-local records = tonumber(ARGV[6])
-for i = 2, #KEYS do
-  local value = ARGV[i + 5]
-  local ttl = ARGV[4]
-  if i > records + 1 then ttl = ARGV[5] end
-  if value == '' then redis.call('DEL', KEYS[i])
-  else redis.call('SET', KEYS[i], value, 'EX', tonumber(ttl)) end
+for _, pair in ipairs(cjson.decode(ARGV[6])) do
+  if pair[2] == '' then redis.call('DEL', pair[1])
+  else redis.call('SET', pair[1], pair[2], 'EX', tonumber(ARGV[4])) end
+end
+for _, pair in ipairs(cjson.decode(ARGV[7])) do
+  redis.call('SET', pair[1], pair[2], 'EX', tonumber(ARGV[5]))
 end
 redis.call('HSET', KEYS[1], 'next_seq', ARGV[2], 'last_ts', ARGV[3])
 return 1
@@ -199,27 +199,42 @@ class RedisStore:
         outputs: dict[str, bytes] | None = None,
         output_ttl: int = 3600,
     ) -> bool:
-        """Write the buffered records, ``outputs`` (key suffix -> bytes, kept ``output_ttl``
-        seconds) and the new position, atomically, if the position in Redis is still
-        ``expected_seq``; otherwise write nothing and return False."""
-        keys, values = self._encoded()
-        outputs = outputs or {}
-        out_keys = [f"{self.prefix}:{name}" for name in outputs]
+        """Write the buffered records, ``outputs`` (key suffix -> UTF-8 text, kept
+        ``output_ttl`` seconds) and the new position, atomically, if the position in Redis is
+        still ``expected_seq``; otherwise write nothing and return False."""
+        records = [
+            (key, "" if record is None else orjson.dumps(record.as_tuple()).decode())
+            for key, record in self._dirty.items()
+        ]
+        stored = [
+            (f"{self.prefix}:{name}", value.decode()) for name, value in (outputs or {}).items()
+        ]
         args: list[Any] = [
             expected_seq,
             new_position.next_seq,
             repr(new_position.last_ts),
             self.ttl_seconds,
             output_ttl,
-            len(keys),
-            *values,
-            *outputs.values(),
+            orjson.dumps(records),
+            orjson.dumps(stored),
         ]
-        applied = self._commit(keys=[self.position_key, *keys, *out_keys], args=args)
+        applied = self._commit(keys=[self.position_key], args=args)
         self._dirty.clear()
         if not applied:
             self._cache.clear()  # it holds the refused writes
         return bool(applied)
+
+    def prefetch(self, kind: str, keys: Iterable[str]) -> None:
+        """Read the records of ``keys`` not cached yet in one round trip (MGET)."""
+        cache = self._cache
+        wanted = [full for full in {self._key(kind, key) for key in keys} if full not in cache]
+        if not wanted:
+            return
+        record_type = RECORD_TYPES[kind]
+        for full, raw in zip(wanted, self.client.mget(wanted), strict=True):
+            cache[full] = None if raw is None else record_type.from_tuple(orjson.loads(raw))
+        if len(cache) > self.cache_entries:
+            self._drop_clean()
 
     def output(self, name: str) -> bytes | None:
         """An output stored by :meth:`commit` (None once expired or never written)."""

@@ -6,13 +6,15 @@ Queues (names start with ``queue_prefix``, so several streams or test runs never
   worker subscribes, RabbitMQ delivers to one at a time and hands the queue to the next
   subscriber when that one's connection or channel goes away; unacknowledged messages go
   back to the queue, in their place.
+- ``<prefix>.verify``: the same batches again, for the workers that are not folding to check
+  claim signatures ahead of the fold (:mod:`fraud.preverify`); transient and bounded.
 - ``<prefix>.decisions``: the decisions, one message per input message (JSON Lines, the
-  contract's output), ``seq`` and ``published_at`` headers copied from the input.
+  contract's output), ``seq`` and ``published_us`` headers copied from the input.
 - ``<prefix>.rejects``: the lines the contract rejects, ``{"seq", "field", "reason"}``
   (``seq`` is the line's position in the stream, counting from 0).
 
 A message carries up to ``publish_batch`` events as JSON Lines, with the header ``seq``: the
-stream position of its first line. Positions come from one Redis counter, so a restarted
+stream position of its first line, and ``published_us``: when it was published. Positions come from one Redis counter, so a restarted
 publisher continues the numbering. One publisher per stream keeps the queue in position order
 (the contract's stream is ordered; two publishers would interleave it).
 """
@@ -28,6 +30,7 @@ import redis
 from aio_pika.abc import AbstractChannel, AbstractQueue
 
 from fraud.config import FraudSettings
+from fraud.preverify import VERIFY_QUEUE_ARGUMENTS
 
 __all__ = [
     "DecisionBatch",
@@ -42,15 +45,18 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class QueueNames:
     events: str
+    verify: str
     decisions: str
     rejects: str
 
     @classmethod
     def of(cls, prefix: str) -> QueueNames:
-        return cls(f"{prefix}.events", f"{prefix}.decisions", f"{prefix}.rejects")
+        return cls(
+            f"{prefix}.events", f"{prefix}.verify", f"{prefix}.decisions", f"{prefix}.rejects"
+        )
 
     def all(self) -> tuple[str, ...]:
-        return (self.events, self.decisions, self.rejects)
+        return (self.events, self.verify, self.decisions, self.rejects)
 
 
 async def declare(channel: AbstractChannel, names: QueueNames) -> AbstractQueue:
@@ -58,6 +64,7 @@ async def declare(channel: AbstractChannel, names: QueueNames) -> AbstractQueue:
     events = await channel.declare_queue(
         names.events, durable=True, arguments={"x-single-active-consumer": True}
     )
+    await channel.declare_queue(names.verify, arguments=VERIFY_QUEUE_ARGUMENTS)
     await channel.declare_queue(names.decisions, durable=True)
     await channel.declare_queue(names.rejects, durable=True)
     return events
@@ -76,6 +83,11 @@ def batches(lines: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
             batch = []
     if batch:
         yield batch
+
+
+def _now_us() -> int:
+    """Wall-clock microseconds: an integer header (AMQP may carry floats in single precision)."""
+    return time.time_ns() // 1000
 
 
 class EventPublisher:
@@ -97,10 +109,14 @@ class EventPublisher:
             b"\n".join(lines),
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
             message_id=f"{self.names.events}:{seq}",
-            headers={"seq": seq, "count": len(lines), "published_at": time.time()},
+            headers={"seq": seq, "count": len(lines), "published_us": _now_us()},
             content_type="application/jsonl",
         )
-        await self.channel.default_exchange.publish(message, routing_key=self.names.events)
+        exchange = self.channel.default_exchange
+        await exchange.publish(message, routing_key=self.names.events)
+        # The same batch for the workers that are not folding (fraud.preverify); transient.
+        copy = aio_pika.Message(message.body, headers=message.headers)
+        await exchange.publish(copy, routing_key=self.names.verify)
         return seq
 
 
@@ -138,7 +154,7 @@ async def read_decisions(
         found.append(
             DecisionBatch(
                 int(headers.get("seq", -1)),  # type: ignore[arg-type]
-                float(headers.get("published_at", 0.0)),  # type: ignore[arg-type]
+                int(headers.get("published_us", 0)) / 1e6,  # type: ignore[arg-type]
                 received,
                 lines,
             )

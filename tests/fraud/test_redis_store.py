@@ -11,7 +11,9 @@ import pytest
 
 from fraud.cli import score_file
 from fraud.config import FraudSettings
+from fraud.events import EventReader
 from fraud.pipeline import FraudPipeline
+from fraud.preverify import PreVerifier, known_valid
 from fraud.redis_store import FoldPosition, RedisStore, connect
 from fraud.scorer import Scorer
 from fraud.store import AccountRecord, ChannelRecord
@@ -102,3 +104,38 @@ def test_scoring_with_redis_state_gives_the_in_memory_decisions(
     score_file(scorer, lines, got, io.StringIO(), progress=False)
     assert got.getvalue() == expected.getvalue()
     assert scorer.store.count("channel") > 0
+
+
+def test_claims_checked_ahead_by_another_process_decide_the_same(
+    prefix: str, model_dir: Path, stream: Path
+) -> None:
+    lines = [line for line in stream.read_bytes().splitlines() if line.strip()][:3000]
+    settings = FraudSettings(model_dir=model_dir)
+    pipeline = FraudPipeline.load(model_dir)
+    expected = io.StringIO()
+    score_file(Scorer(pipeline, settings), lines, expected, io.StringIO(), progress=False)
+
+    client = connect(REDIS_URL)
+    checker = PreVerifier(client, prefix)
+    chunks = [lines[i : i + 100] for i in range(0, len(lines), 100)]
+    recorded = sum(checker.check(b"\n".join(chunk)) for chunk in chunks)
+    scorer = Scorer(pipeline, settings)
+    reader = EventReader()
+    got: list[str] = []
+    used = 0
+    for chunk in chunks:
+        events = [item.event for item in reader.read(chunk) if item.event is not None]
+        claims = []
+        for event in events:
+            channel = scorer.engine.channel(event.channel_id or "")
+            if event.type == "claim" and channel is not None:
+                claims.append(
+                    (event.channel_id or "", event.amount_text, event.signature, channel.public_key)
+                )
+        scorer.engine.verifier.preverified = known_valid(client, prefix, claims)
+        used += len(scorer.engine.verifier.preverified)
+        got += [decision.to_json() + "\n" for decision in scorer.score(events)]
+    assert recorded > 0 and used > 0
+    assert "".join(got) == expected.getvalue()
+    forged = ("AB" * 32, "1000", "00" * 64, "ED" + "11" * 32)
+    assert known_valid(client, prefix, [forged]) == set()
