@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--alerts", type=int, default=300)
     parser.add_argument("--rate", type=float, default=100.0, help="alerts per second")
     parser.add_argument("--transport", choices=["database", "rabbitmq"], default="database")
-    parser.add_argument("--poll", type=float, default=0.1, help="rabbitmq: relay poll seconds")
+    parser.add_argument("--poll", type=float, default=0.1, help="rabbitmq: poll seconds")
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get(
@@ -139,11 +139,14 @@ def main(argv: list[str] | None = None) -> None:
         help="rabbitmq: a server where a scratch database may be created",
     )
     parser.add_argument("--amqp-url", default=WebhookSettings().amqp_url)
+    parser.add_argument(
+        "--compare", action="store_true", help="rabbitmq: also the database transport"
+    )
     args = parser.parse_args(argv)
     if args.transport == "rabbitmq":
         from api.webhooks.bench_amqp import run
 
-        run(args.alerts, args.rate, args.poll, args.postgres_url, args.amqp_url)
+        run(args.alerts, args.rate, args.poll, args.postgres_url, args.amqp_url, args.compare)
         return
     print(
         f"webhook delivery, healthy receiver on localhost, {args.alerts} alerts at {args.rate:g}/s"

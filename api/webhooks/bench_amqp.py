@@ -2,7 +2,7 @@
 by RabbitMQ to 1 and then 2 delivery worker processes (each a relay and a consumer), and a
 healthy receiver process that verifies every signature. Run through `api.webhooks.bench`::
 
-    python -m api.webhooks.bench --transport rabbitmq [--alerts 1000] [--rate 100]
+    python -m api.webhooks.bench --transport rabbitmq [--alerts 1000] [--rate 100] [--compare]
 
 Two measurements per worker count:
 - burst: `alerts` alerts committed at once (batches of 100); deliveries/s from the first
@@ -10,6 +10,7 @@ Two measurements per worker count:
 - paced: `alerts` alerts at `rate`/s, one transaction each; latency from the alert's commit
   to its receipt by the receiver (p50/p99).
 
+`--compare` adds the same runs with the database transport (workers leasing rows themselves).
 Each run gets a database of its own on the PostgreSQL server of `--postgres-url` and a queue of
 its own on the broker of `--amqp-url`; both are deleted afterwards.
 """
@@ -31,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import aio_pika
 from sqlalchemy import create_engine, func, select, text
@@ -56,6 +58,7 @@ _REASON = (Reason("claim_over_channel", "The claim exceeds the channel's funds."
 
 @dataclass(frozen=True, slots=True)
 class Figures:
+    transport: str
     workers: int
     alerts: int
     lost: int
@@ -121,9 +124,9 @@ def _wait_delivered(factory: sessionmaker[Session], timeout: float) -> None:
     raise RuntimeError(f"deliveries still open after {timeout:g} s")
 
 
-def _wait_consuming(logs: list[Path], timeout: float = 30) -> None:
+def _wait_ready(logs: list[Path], ready: str, timeout: float = 30) -> None:
     end = time.monotonic() + timeout
-    while not all("consuming" in log.read_text(errors="replace") for log in logs):
+    while not all(ready in log.read_text(errors="replace") for log in logs):
         if time.monotonic() > end:
             tails = "\n".join(log.read_text(errors="replace")[-800:] for log in logs)
             raise RuntimeError(f"delivery workers did not start:\n{tails}")
@@ -136,6 +139,7 @@ def _received(log: Path) -> list[dict[str, object]]:
 
 def _one(
     workdir: Path,
+    transport: Literal["database", "rabbitmq"],
     workers: int,
     alerts: int,
     rate: float,
@@ -145,7 +149,7 @@ def _one(
 ) -> Figures:
     settings = WebhookSettings(
         development=True,
-        transport="rabbitmq",
+        transport=transport,
         amqp_url=amqp_url,
         queue_prefix="bench." + secrets.token_hex(4),
         poll_interval_seconds=poll,
@@ -160,7 +164,7 @@ def _one(
         )
         with factory.begin() as session:
             _, secret = service.create_subscription(session, settings, data)
-        log = workdir / f"received-{workers}.jsonl"
+        log = workdir / f"received-{transport}-{workers}.jsonl"
         receiver = subprocess.Popen(
             [sys.executable, str(RECEIVER), "--port", str(port), "--log", str(log)],
             env={**os.environ, "WEBHOOK_SECRET": secret},
@@ -171,13 +175,13 @@ def _one(
         env = {
             **os.environ,
             "API_DATABASE_URL": database_url,
-            "API_WEBHOOKS_TRANSPORT": "rabbitmq",
+            "API_WEBHOOKS_TRANSPORT": transport,
             "API_WEBHOOKS_AMQP_URL": amqp_url,
             "API_WEBHOOKS_QUEUE_PREFIX": settings.queue_prefix,
             "API_WEBHOOKS_DEVELOPMENT": "true",
             "API_WEBHOOKS_POLL_INTERVAL_SECONDS": str(poll),
         }
-        logs = [workdir / f"worker-{workers}-{n}.log" for n in range(workers)]
+        logs = [workdir / f"worker-{transport}-{workers}-{n}.log" for n in range(workers)]
         processes = []
         for path in logs:
             with path.open("wb") as out:
@@ -191,7 +195,7 @@ def _one(
                     )
                 )
         try:
-            _wait_consuming(logs)
+            _wait_ready(logs, "consuming" if transport == "rabbitmq" else "worker started")
             # Burst: everything committed at once, then drained.
             started = time.time()
             for first in range(0, alerts, 100):
@@ -219,7 +223,8 @@ def _one(
                 for mid, at in session.execute(select(WebhookMessage.id, WebhookMessage.created_at))
             }
         engine.dispose()
-    asyncio.run(_delete_queue(settings))
+    if transport == "rabbitmq":
+        asyncio.run(_delete_queue(settings))
     received = _received(log)
     counts = Counter(str(r["id"]) for r in received if r["verified"])
     latencies = [
@@ -228,6 +233,7 @@ def _one(
         if r["verified"]
     ]
     return Figures(
+        transport=transport,
         workers=workers,
         alerts=len(created),
         lost=len(set(created) - set(counts)),
@@ -238,21 +244,29 @@ def _one(
     )
 
 
-def run(alerts: int, rate: float, poll: float, postgres_url: str, amqp_url: str) -> None:
+def run(
+    alerts: int, rate: float, poll: float, postgres_url: str, amqp_url: str, compare: bool
+) -> None:
     print(
-        f"webhook delivery through RabbitMQ, outbox on PostgreSQL, healthy receiver; "
-        f"burst of {alerts}, then {alerts} at {rate:g}/s; relay poll {poll:g} s"
+        f"webhook delivery to worker processes, outbox on PostgreSQL, healthy receiver; "
+        f"burst of {alerts}, then {alerts} at {rate:g}/s; poll {poll:g} s"
     )
-    print(f"{'workers':>7} {'alerts':>7} {'lost':>5} {'dups':>5} "
+    print(f"{'transport':>9} {'workers':>7} {'alerts':>7} {'lost':>5} {'dups':>5} "
           f"{'burst/s':>8} {'p50 ms':>8} {'p99 ms':>8}")  # fmt: skip
+    transports: list[Literal["database", "rabbitmq"]] = ["rabbitmq"]
+    if compare:
+        transports.append("database")
     with tempfile.TemporaryDirectory(prefix="webhooks-bench-amqp-") as tmp:
-        for workers in (1, 2):
-            f = _one(Path(tmp), workers, alerts, rate, poll, postgres_url, amqp_url)
-            print(
-                f"{f.workers:>7} {f.alerts:>7} {f.lost:>5} {f.duplicates:>5} "
-                f"{f.burst_per_second:>8.1f} {f.p50_ms:>8.1f} {f.p99_ms:>8.1f}"
-            )
+        for transport in transports:
+            for workers in (1, 2):
+                f = _one(Path(tmp), transport, workers, alerts, rate, poll, postgres_url, amqp_url)
+                print(
+                    f"{f.transport:>9} {f.workers:>7} {f.alerts:>7} {f.lost:>5} "
+                    f"{f.duplicates:>5} {f.burst_per_second:>8.1f} {f.p50_ms:>8.1f} "
+                    f"{f.p99_ms:>8.1f}"
+                )
     print(
         "burst/s: deliveries per second, first commit -> last receipt; "
-        "p50/p99: paced alert committed -> receiver got it"
+        "p50/p99: paced alert committed -> receiver got it; "
+        "poll: how often a relay (rabbitmq) or a worker (database) looks for due rows"
     )
