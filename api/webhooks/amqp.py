@@ -97,12 +97,41 @@ async def _pause(stop: asyncio.Event, lost: asyncio.Event | None, seconds: float
             await task
 
 
+class _Outage:
+    """Logs a lost broker at once, then once a minute while it stays away, not every retry."""
+
+    def __init__(self, who: str, settings: WebhookSettings) -> None:
+        self.who = who
+        self.settings = settings
+        self.failures = 0
+
+    def connected(self) -> None:
+        if self.failures:
+            log.info("%s reconnected after %d attempts", self.who, self.failures)
+        self.failures = 0
+
+    def failed(self, exc: Exception) -> None:
+        self.failures += 1
+        every = max(1, round(60 / self.settings.reconnect_seconds))
+        first_or_minutely = self.failures == 1 or self.failures % every == 0
+        log.log(
+            logging.WARNING if first_or_minutely else logging.DEBUG,
+            "%s lost %s (%s: %s); reconnecting in %g s",
+            self.who,
+            broker_address(self.settings),
+            type(exc).__name__,
+            exc,
+            self.settings.reconnect_seconds,
+        )
+
+
 class Relay:
     """Publishes due deliveries from the outbox to the queue (publisher confirms)."""
 
     def __init__(self, session_factory: sessionmaker[Session], settings: WebhookSettings) -> None:
         self.session_factory = session_factory
         self.settings = settings
+        self._outage = _Outage("webhook relay", settings)
 
     def _claim(self, limit: int) -> tuple[str, datetime, list[int]]:
         token = "amq_" + secrets.token_hex(8)
@@ -160,6 +189,7 @@ class Relay:
         async with connection:
             channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
             queue = await _declare(channel, self.settings)
+            self._outage.connected()
             log.info("webhook relay publishing to %s", broker_address(self.settings))
             while not stop.is_set() and not lost.is_set():
                 try:
@@ -178,13 +208,7 @@ class Relay:
             try:
                 await self._serve(stop)
             except Exception as exc:
-                log.warning(
-                    "webhook relay lost %s (%s: %s); reconnecting in %g s",
-                    broker_address(self.settings),
-                    type(exc).__name__,
-                    exc,
-                    self.settings.reconnect_seconds,
-                )
+                self._outage.failed(exc)
             await _pause(stop, None, self.settings.reconnect_seconds)
 
 
@@ -210,6 +234,7 @@ class Consumer:
         self.settings = settings
         self.sender = Sender(settings, transport, settings.prefetch)
         self._held = 0  # messages received and not yet acknowledged or rejected
+        self._outage = _Outage("webhook worker", settings)
         self._posts: set[asyncio.Task[None]] = set()
 
     # --- database steps (run in a thread: the ORM is synchronous) ---------------------------
@@ -339,6 +364,7 @@ class Consumer:
             ]
             try:
                 tag = await queue.consume(on_message)
+                self._outage.connected()
                 log.info("webhook worker consuming from %s", broker_address(self.settings))
                 await _pause(stop, lost, float("inf"))
                 if not lost.is_set():
@@ -363,13 +389,7 @@ class Consumer:
                 try:
                     await self._serve(client, stop)
                 except Exception as exc:
-                    log.warning(
-                        "webhook worker lost %s (%s: %s); reconnecting in %g s",
-                        broker_address(self.settings),
-                        type(exc).__name__,
-                        exc,
-                        self.settings.reconnect_seconds,
-                    )
+                    self._outage.failed(exc)
                     await _pause(stop, None, self.settings.reconnect_seconds)
             for task in list(self._posts):
                 task.cancel()

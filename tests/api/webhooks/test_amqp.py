@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable
@@ -237,16 +238,25 @@ async def test_rows_a_relay_leased_but_never_published_are_republished_when_the_
 
 
 async def test_nothing_is_lost_while_the_broker_is_unreachable(
-    factory: sessionmaker[Session], settings: WebhookSettings
+    factory: sessionmaker[Session], settings: WebhookSettings, caplog: pytest.LogCaptureFixture
 ) -> None:
     _subscribe(factory, settings)
     message_id = _publish(factory)
-    unreachable = settings.model_copy(update={"amqp_url": "amqp://guest:guest@127.0.0.1:9/"})
+    unreachable = settings.model_copy(
+        update={"amqp_url": "amqp://guest:secret@127.0.0.1:9/", "reconnect_seconds": 0.05}
+    )
     stop = asyncio.Event()
+    caplog.set_level(logging.DEBUG, logger="api.webhooks.amqp")
     relay = asyncio.create_task(Relay(factory, unreachable).run(stop))
     await asyncio.sleep(0.5)
     stop.set()
     await relay
+    retries = [r for r in caplog.records if "reconnecting" in r.getMessage()]
+    assert len(retries) > 3
+    # Said once, not at every retry; where, but never the credentials.
+    assert [r.levelno for r in retries].count(logging.WARNING) == 1
+    assert "127.0.0.1:9/" in retries[0].getMessage()
+    assert "secret" not in caplog.text
     (delivery,) = _deliveries(factory)
     # Still owed, and not leased: the first relay that reaches a broker publishes it.
     assert (delivery.status, delivery.lock_token) == ("pending", None)
