@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import orjson
@@ -224,15 +225,25 @@ class RedisStore:
             self._cache.clear()  # it holds the refused writes
         return bool(applied)
 
-    def prefetch(self, kind: str, keys: Iterable[str]) -> None:
-        """Read the records of ``keys`` not cached yet in one round trip (MGET)."""
+    def prefetch(self, wanted: dict[str, set[str]]) -> None:
+        """Read the records (kind -> keys) not cached yet, in one round trip (an MGET per
+        kind, pipelined)."""
         cache = self._cache
-        wanted = [full for full in {self._key(kind, key) for key in keys} if full not in cache]
-        if not wanted:
-            return
-        record_type = RECORD_TYPES[kind]
-        for full, raw in zip(wanted, self.client.mget(wanted), strict=True):
-            cache[full] = None if raw is None else record_type.from_tuple(orjson.loads(raw))
+        batches: list[tuple[type[Record], list[str]]] = []
+        with self.client.pipeline(transaction=False) as pipe:
+            for kind, keys in wanted.items():
+                missing = [
+                    full for full in map(partial(self._key, kind), keys) if full not in cache
+                ]
+                if missing:
+                    batches.append((RECORD_TYPES[kind], missing))
+                    pipe.mget(missing)
+            if not batches:
+                return
+            answers = pipe.execute()
+        for (record_type, missing), raws in zip(batches, answers, strict=True):
+            for full, raw in zip(missing, raws, strict=True):
+                cache[full] = None if raw is None else record_type.from_tuple(orjson.loads(raw))
         if len(cache) > self.cache_entries:
             self._drop_clean()
 

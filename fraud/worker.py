@@ -184,8 +184,7 @@ class FoldWorker:
             ):
                 if value is not None:
                     named[kind].add(value)
-        for kind, keys in named.items():
-            store.prefetch(kind, keys)
+        store.prefetch(named)
         accounts = set(named["account"])
         second: dict[str, set[str]] = {
             "account": set(),
@@ -209,15 +208,14 @@ class FoldWorker:
                 ):
                     if value is not None:
                         second[kind].add(value)
-        for kind, keys in second.items():
-            store.prefetch(kind, keys)
+        store.prefetch(second)
         accounts |= second["account"]
         funders = set()
         for address in accounts:
             account: AccountRecord | None = store.get("account", address)
             if account is not None and account.funder is not None:
                 funders.add(account.funder)
-        store.prefetch("funder", funders)
+        store.prefetch({"funder": funders})
 
     def _preverified(self, events: list[Event]) -> None:
         """Give the verifier the batch's claims other workers found valid (fraud.preverify)."""
