@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -30,8 +31,15 @@ TARGET_ACCURACY = 0.95
 def _rasa(*args: str, log: Path) -> float:
     start = time.perf_counter()
     with log.open("w") as handle:
+        # The model's NLU pipeline uses bot.nlu_features: the repository root is on the path.
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         done = subprocess.run(
-            [str(RASA), *args], cwd=BOT, stdout=handle, stderr=subprocess.STDOUT, check=False
+            [str(RASA), *args],
+            cwd=BOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            check=False,
         )
     if done.returncode != 0:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Trains the Rasa model only when the bot's config, domain or data changed (keyed by a content hash).
+# Trains the Rasa model only when the bot's config, domain, data or NLU component changed (keyed by a content hash).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var/rasa var/log
-files=$(find bot/config.yml bot/domain.yml bot/domain bot/data -type f 2>/dev/null | sort || true)
+files=$(find bot/config.yml bot/domain.yml bot/domain bot/data bot/nlu_features.py -type f 2>/dev/null | sort || true)
 if [ -z "$files" ]; then echo "[setup] no Rasa project in bot/ yet"; exit 0; fi
 hash=$(cat $files | sha256sum | cut -c1-16)
 model="var/rasa/model-$hash.tar.gz"

@@ -31,7 +31,13 @@ WALLETS = {
     "ledger": "Ledger device",
     "ledger nano": "Ledger device",
 }
+UNKNOWN_BROWSER = "not given"
 BROWSERS = {
+    "iphone": "a phone",
+    "ipad": "a tablet",
+    "android": "a phone",
+    "phone": "a phone",
+    "mobile": "a phone",
     "chrome": "Chrome",
     "google chrome": "Chrome",
     "firefox": "Firefox",
@@ -74,6 +80,10 @@ _WALLET_GENERAL = ("wallet-connection-problems", "My wallet will not connect")
 _BROWSER_ARTICLE = ("browser-compatibility", "Browser compatibility")
 # Longer than this, an answer to "which browser?" is a description of the problem instead.
 _MAX_BROWSER_WORDS = 4
+
+
+def _on(browser: str | None) -> str:
+    return browser if browser and browser != UNKNOWN_BROWSER else "your browser"
 
 
 def _more(article: tuple[str, str]) -> str:
@@ -126,11 +136,10 @@ class _TroubleshootingSlots:
         text = value.strip() if isinstance(value, str) else ""
         if text.lower() not in BROWSERS and len(text.split()) > _MAX_BROWSER_WORDS:
             # "it says 'Sign request expired'" answers a later question: keep it as the error
-            # text and ask for the browser once more.
-            slots: dict[str, Any] = {"browser": None}
+            # text and ask for the browser once more; a second such answer moves on without it.
             if not tracker.get_slot("error_text"):
-                slots["error_text"] = text[:1000]
-            return slots
+                return {"browser": None, "error_text": text[:1000]}
+            return {"browser": UNKNOWN_BROWSER}
         return {"browser": _known(value, BROWSERS)}
 
     def validate_error_text(
@@ -186,7 +195,7 @@ class ActionTroubleshootWallet(Action):
     ) -> list[EventType]:
         wallet, browser = tracker.get_slot("wallet"), tracker.get_slot("browser")
         dispatcher.utter_message(
-            text=f"Let's get {wallet or 'your wallet'} connected on {browser or 'your browser'}. "
+            text=f"Let's get {wallet or 'your wallet'} connected on {_on(browser)}. "
             f"{wallet_steps(wallet, browser)}\n"
             f"{_more(_WALLET_ARTICLES.get(wallet or '', _WALLET_GENERAL))}\nDid that fix it?",
             buttons=_FIXED_BUTTONS,
@@ -209,7 +218,7 @@ class ActionTroubleshootBrowser(Action):
     ) -> list[EventType]:
         browser = tracker.get_slot("browser")
         dispatcher.utter_message(
-            text=f"Here is what usually fixes this on {browser or 'your browser'}: "
+            text=f"Here is what usually fixes this on {_on(browser)}: "
             f"{browser_steps(browser)}\n{_more(_BROWSER_ARTICLE)}\nDid that fix it?",
             buttons=_FIXED_BUTTONS,
         )
