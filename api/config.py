@@ -21,6 +21,9 @@ class ApiSettings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     database_url: str = f"sqlite:///{ROOT / 'var' / 'api.sqlite'}"
     rasa_url: str = "http://127.0.0.1:5005"
+    # Several Rasa processes (production): a JSON list; conversations are spread by id and move
+    # to the next process when theirs is down (api/chat/rasa_router.py). Empty: rasa_url alone.
+    rasa_urls: list[str] = []
     rasa_token: SecretStr | None = None
     rasa_timeout_seconds: float = 10.0
     service_token: SecretStr | None = None

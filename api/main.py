@@ -14,6 +14,7 @@ from api.agents.endpoints import router as agents_router
 from api.agents.service import bootstrap as bootstrap_agents
 from api.chat.endpoints import page_router
 from api.chat.endpoints import router as chat_router
+from api.chat.rasa_router import RasaRouter
 from api.config import ApiSettings, get_settings
 from api.console.endpoints import STATIC_PATH as CONSOLE_STATIC
 from api.console.endpoints import router as console_router
@@ -69,12 +70,16 @@ def create_app(
         app.state.widget_key = widget_settings.signing_key()
         bootstrap_agents(app.state.session_factory, agent_settings)
         params = {"token": settings.rasa_token.get_secret_value()} if settings.rasa_token else {}
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+        transport = rasa_transport
+        if transport is None and len(settings.rasa_urls) > 1:
+            transport = RasaRouter(settings.rasa_urls, limits)
         app.state.rasa = httpx.Client(
-            base_url=settings.rasa_url,
+            base_url=settings.rasa_urls[0] if settings.rasa_urls else settings.rasa_url,
             params=params,
             timeout=settings.rasa_timeout_seconds,
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
-            transport=rasa_transport,
+            limits=limits,
+            transport=transport,
         )
         app.state.webhook_settings = webhook_settings
         if getattr(app.state, "fraud_service", None) is None:
