@@ -9,8 +9,10 @@ PROFILE ?= embedded
 setup:
 	@scripts/setup.sh
 
+# make run PROFILE=production WORKERS=2: PostgreSQL, Redis, RabbitMQ and several workers of each kind
+WORKERS ?= 2
 run: setup
-	@$(PY) -m devstack run
+	@STACK_PROFILE=$(PROFILE) STACK_WORKERS=$(WORKERS) $(PY) -m devstack run
 
 test: setup lint typecheck test-bot pytest
 

@@ -27,7 +27,13 @@ def _demo_lines() -> list[str]:
 
 def run() -> int:
     stack = Stack()
-    print("starting the stack (logs in", stack.settings.log_dir, ")", flush=True)
+    s = stack.settings
+    profile = (
+        f"production profile: {s.workers} of each worker on PostgreSQL, Redis and RabbitMQ"
+        if stack.production
+        else "embedded profile"
+    )
+    print(f"starting the stack, {profile} (logs in {s.log_dir})", flush=True)
     try:
         stack.start()
     except StackError as exc:
@@ -44,9 +50,7 @@ def run() -> int:
     print("Things to try (demo wallets live in the sandbox node):")
     for line in _demo_lines():
         print("  •", line)
-    print(
-        f"Logs: {stack.settings.log_dir}/<sandbox|actions|rasa|api>.log   Ctrl-C stops everything."
-    )
+    print(f"Logs: {stack.settings.log_dir}/<name>.log, one per process.   Ctrl-C stops everything.")
     return watch(stack)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["ROOT", "StackSettings"]
@@ -26,3 +28,14 @@ class StackSettings(BaseSettings):
     rasa_model: Path = ROOT / "var" / "rasa" / "current.tar.gz"
     startup_timeout_seconds: float = 240.0
     stop_timeout_seconds: float = 15.0
+
+    # "embedded": one process of each kind on SQLite and in-memory state (the default).
+    # "production": `workers` Rasa servers (each with its action server), `workers` api
+    # processes, `workers` fraud workers, on PostgreSQL, Redis and RabbitMQ below.
+    profile: Literal["embedded", "production"] = "embedded"
+    workers: int = Field(2, ge=1, le=16)
+    # Production services. A managed service is the same URL with its host and credentials.
+    postgres_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/channeldesk"
+    rasa_postgres_database: str = "channeldesk_rasa"
+    redis_url: str = "redis://127.0.0.1:6379"
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"

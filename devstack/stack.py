@@ -8,6 +8,7 @@ never a hang.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -16,6 +17,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -35,12 +37,14 @@ class Child:
     title: str
     port: int
     argv: list[str]
-    health_url: str
+    health_url: str | None
+    """None: healthy once it has run for a second (a queue worker serves no HTTP)."""
     env: dict[str, str] = field(default_factory=dict)
     health_method: str = "GET"
     health_json: dict[str, object] | None = None
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    started_at: float | None = None
 
 
 def _port_is_free(host: str, port: int) -> bool:
@@ -73,15 +77,15 @@ class Stack:
     def ledger_url(self) -> str:
         return f"http://{self.settings.host}:{self.settings.sandbox_port}"
 
+    @property
+    def production(self) -> bool:
+        return self.settings.profile == "production"
+
     def _children(self) -> list[Child]:
         s = self.settings
         venv = ROOT / ".venv" / "bin"
-        rasa_python = ROOT / ".venv-rasa" / "bin" / "python"
-        service_token = local_secret(s.secrets_dir, "service_token")
-        rasa_token = local_secret(s.secrets_dir, "rasa_token")
-        widget_secret = local_secret(s.secrets_dir, "widget_secret")
         h = s.host
-        return [
+        children = [
             Child(
                 "sandbox",
                 "sandbox XRPL node",
@@ -99,11 +103,31 @@ class Stack:
                 f"http://{h}:{s.sandbox_port}/",
                 health_method="POST",
                 health_json={"method": "server_info", "params": [{}]},
-            ),
+            )
+        ]
+        count = s.workers if self.production else 1
+        for index in range(count):
+            children += self._assistant(index, count)
+        children.append(self._api(count))
+        if self.production:
+            children += [self._fraud_worker(index) for index in range(count)]
+        return children
+
+    def _suffix(self, index: int, count: int) -> str:
+        return f"-{index + 1}" if count > 1 or self.production else ""
+
+    def _assistant(self, index: int, count: int) -> list[Child]:
+        """One action server and the Rasa server that calls it."""
+        s, h = self.settings, self.settings.host
+        venv = ROOT / ".venv" / "bin"
+        suffix = self._suffix(index, count)
+        actions_port, rasa_port = s.actions_port + index, s.rasa_port + index
+        rasa_token = local_secret(s.secrets_dir, "rasa_token")
+        return [
             Child(
-                "actions",
-                "action server",
-                s.actions_port,
+                f"actions{suffix}",
+                f"action server{suffix}",
+                actions_port,
                 [
                     str(venv / "python"),
                     "-m",
@@ -111,22 +135,22 @@ class Stack:
                     "--actions",
                     "bot.actions",
                     "--port",
-                    str(s.actions_port),
+                    str(actions_port),
                 ],
-                f"http://{h}:{s.actions_port}/health",
+                f"http://{h}:{actions_port}/health",
                 env={
                     "BOT_API_URL": self.api_url,
-                    "BOT_SERVICE_TOKEN": service_token,
+                    "BOT_SERVICE_TOKEN": local_secret(s.secrets_dir, "service_token"),
                     "HF_HUB_OFFLINE": "1",
                 },
             ),
             Child(
-                "rasa",
-                "Rasa server",
-                s.rasa_port,
+                f"rasa{suffix}",
+                f"Rasa server{suffix}",
+                rasa_port,
                 [
                     # Rasa's own command line, with two fixes to its action calls (see the file).
-                    str(rasa_python),
+                    str(ROOT / ".venv-rasa" / "bin" / "python"),
                     str(ROOT / "bot" / "rasa_server.py"),
                     "run",
                     "--enable-api",
@@ -135,62 +159,120 @@ class Stack:
                     "--model",
                     str(s.rasa_model),
                     "--port",
-                    str(s.rasa_port),
+                    str(rasa_port),
                     "--interface",
                     h,
                     "--endpoints",
-                    str(self._endpoints_file()),
+                    str(self._endpoints_file(rasa_port, actions_port)),
                     "--credentials",
                     str(ROOT / "bot" / "credentials.yml"),
                 ],
-                f"http://{h}:{s.rasa_port}/status?token={rasa_token}",
+                f"http://{h}:{rasa_port}/status?token={rasa_token}",
                 env={
                     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
                     "TF_CPP_MIN_LOG_LEVEL": "2",
                 },
             ),
-            Child(
-                "api",
-                "api",
-                s.api_port,
-                [
-                    str(venv / "uvicorn"),
-                    "api.main:create_app",
-                    "--factory",
-                    "--host",
-                    h,
-                    "--port",
-                    str(s.api_port),
-                    "--no-access-log",
-                ],
-                f"http://{h}:{s.api_port}/healthz",
-                env={
-                    "API_RASA_URL": f"http://{h}:{s.rasa_port}",
-                    "API_RASA_TOKEN": rasa_token,
-                    "API_SERVICE_TOKEN": service_token,
-                    "API_PUBLIC_URL": self.api_url,
-                    # The demo agent's password is generated into var/secrets on first start.
-                    "API_AGENTS_DEMO_AGENT": "true",
-                    "API_AGENTS_DEMO_PASSWORD_FILE": str(s.secrets_dir / "demo-agent-password"),
-                    # Signs and verifies the widget's user tokens; /demo signs one for a demo user.
-                    "API_WIDGET_SECRET": widget_secret,
-                    "API_WIDGET_DEMO": "true",
-                    "HF_HUB_OFFLINE": "1",
-                },
-            ),
         ]
 
-    def _endpoints_file(self) -> Path:
-        """Rasa's endpoints.yml pointing at this stack's action server (bot/endpoints.yml is the
-        default for a hand-started Rasa; Rasa 3.6 cannot default an unset ${VAR})."""
+    def _api(self, count: int) -> Child:
+        s, h = self.settings, self.settings.host
+        venv = ROOT / ".venv" / "bin"
+        argv = [
+            str(venv / "uvicorn"),
+            "api.main:create_app",
+            "--factory",
+            "--host",
+            h,
+            "--port",
+            str(s.api_port),
+            "--no-access-log",
+        ]
+        env = {
+            "API_RASA_URL": f"http://{h}:{s.rasa_port}",
+            "API_RASA_TOKEN": local_secret(s.secrets_dir, "rasa_token"),
+            "API_SERVICE_TOKEN": local_secret(s.secrets_dir, "service_token"),
+            "API_PUBLIC_URL": self.api_url,
+            # The demo agent's password is generated into var/secrets on first start.
+            "API_AGENTS_DEMO_AGENT": "true",
+            "API_AGENTS_DEMO_PASSWORD_FILE": str(s.secrets_dir / "demo-agent-password"),
+            # Signs and verifies the widget's user tokens; /demo signs one for a demo user.
+            "API_WIDGET_SECRET": local_secret(s.secrets_dir, "widget_secret"),
+            "API_WIDGET_DEMO": "true",
+            "HF_HUB_OFFLINE": "1",
+        }
+        if self.production:
+            argv += ["--workers", str(count)]
+            env |= {
+                "API_DATABASE_URL": s.postgres_url,
+                "API_RASA_URLS": json.dumps(
+                    [f"http://{h}:{s.rasa_port + i}" for i in range(count)]
+                ),
+                "API_WEBHOOKS_TRANSPORT": "rabbitmq",
+                "API_WEBHOOKS_AMQP_URL": s.amqp_url,
+            }
+        return Child("api", "api", s.api_port, argv, f"http://{h}:{s.api_port}/healthz", env=env)
+
+    def _fraud_worker(self, index: int) -> Child:
         s = self.settings
-        path = s.log_dir / f"rasa-endpoints-{s.rasa_port}.yml"
+        return Child(
+            f"fraud-{index + 1}",
+            f"fraud worker-{index + 1}",
+            0,
+            [str(ROOT / ".venv" / "bin" / "fraud"), "worker"],
+            None,
+            env={
+                "FRAUD_STORE": "redis",
+                "FRAUD_STORE_URL": f"{s.redis_url}/2",
+                "FRAUD_AMQP_URL": s.amqp_url,
+            },
+        )
+
+    def _endpoints_file(self, rasa_port: int, actions_port: int) -> Path:
+        """Rasa's endpoints.yml for one Rasa server of this stack (bot/endpoints.yml is the
+        default for a hand-started Rasa; Rasa 3.6 cannot default an unset ${VAR}). In the
+        production profile: conversations in PostgreSQL, a Redis lock per conversation (so two
+        Rasa processes never handle one conversation at once), events to RabbitMQ."""
+        s = self.settings
+        path = s.log_dir / f"rasa-endpoints-{rasa_port}.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
+        text = (
             "# written by devstack for this run\n"
             "action_endpoint:\n"
-            f'  url: "http://{s.host}:{s.actions_port}/webhook"\n'
+            f'  url: "http://{s.host}:{actions_port}/webhook"\n'
         )
+        if self.production:
+            pg = urlsplit(s.postgres_url)
+            redis = urlsplit(s.redis_url)
+            amqp = urlsplit(s.amqp_url)
+            text += (
+                "tracker_store:\n"
+                "  type: SQL\n"
+                "  dialect: postgresql\n"
+                f"  url: {pg.hostname}\n"
+                f"  port: {pg.port or 5432}\n"
+                f"  username: {pg.username or 'postgres'}\n"
+                f'  password: "{pg.password or ""}"\n'
+                f"  db: {s.rasa_postgres_database}\n"
+                "lock_store:\n"
+                "  type: redis\n"
+                f"  url: {redis.hostname}\n"
+                f"  port: {redis.port or 6379}\n"
+                f'  password: "{redis.password or ""}"\n'
+                "  db: 1\n"
+                "  key_prefix: channeldesk\n"
+                "event_broker:\n"
+                "  type: pika\n"
+                f"  url: {amqp.hostname}\n"
+                f"  port: {amqp.port or 5672}\n"
+                f"  username: {amqp.username or 'guest'}\n"
+                f'  password: "{amqp.password or "guest"}"\n'
+                "  queues:\n"
+                "    - channeldesk.rasa_events\n"
+            )
+        path.write_text(text)
+        if self.production:
+            path.chmod(0o600)  # it may hold service passwords
         return path
 
     def _common_env(self) -> dict[str, str]:
@@ -212,7 +294,9 @@ class Stack:
             raise StackError(
                 f"no trained Rasa model at {self.settings.rasa_model}; run 'make setup' to train it"
             )
-        busy = [c for c in self.children if not _port_is_free(self.settings.host, c.port)]
+        busy = [
+            c for c in self.children if c.port and not _port_is_free(self.settings.host, c.port)
+        ]
         if busy:
             names = ", ".join(f"{c.port} ({c.title})" for c in busy)
             raise StackError(
@@ -220,8 +304,54 @@ class Stack:
                 "other ports with STACK_SANDBOX_PORT, STACK_RASA_PORT, STACK_ACTIONS_PORT, STACK_API_PORT."
             )
 
+    def prepare_services(self) -> None:
+        """Production: the PostgreSQL databases of the api and of Rasa; the api's migrated, with
+        the demo agent, before several api workers start (they would race each other to do it)."""
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.orm import sessionmaker
+
+        from api.agents.config import AgentSettings
+        from api.agents.service import bootstrap
+        from api.db import make_engine, migrate
+
+        url = make_url(self.settings.postgres_url)
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                # The api's database, and Rasa's tracker store's (Rasa would fall back to
+                # memory, silently but for a log line, when its database is missing).
+                for name in (url.database, self.settings.rasa_postgres_database):
+                    exists = connection.execute(
+                        text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+                    ).first()
+                    if not exists:
+                        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        except OperationalError as error:
+            raise StackError(
+                f"PostgreSQL at {url.host}:{url.port or 5432} is not reachable "
+                f"(STACK_POSTGRES_URL): {error.orig}"
+            ) from None
+        finally:
+            admin.dispose()
+        engine = make_engine(self.settings.postgres_url)
+        try:
+            migrate(engine)
+            bootstrap(
+                sessionmaker(engine),
+                AgentSettings(
+                    demo_agent=True,
+                    demo_password_file=self.settings.secrets_dir / "demo-agent-password",
+                ),
+            )
+        finally:
+            engine.dispose()
+
     def start(self, progress: bool = True) -> None:
         self.check_prerequisites()
+        if self.production:
+            self.prepare_services()
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
         for child in self.children:
             child.log_path = self.settings.log_dir / f"{child.name}.log"
@@ -236,6 +366,7 @@ class Stack:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
+            child.started_at = time.monotonic()
             log.close()
         try:
             self._wait_healthy(progress)
@@ -244,6 +375,9 @@ class Stack:
             raise
 
     def _healthy(self, client: httpx.Client, child: Child) -> bool:
+        if child.health_url is None:
+            started = child.started_at or time.monotonic()
+            return time.monotonic() - started >= 1.0
         try:
             response = client.request(child.health_method, child.health_url, json=child.health_json)
         except httpx.HTTPError:
@@ -262,8 +396,9 @@ class Stack:
                         pending.discard(child.name)
                         if progress:
                             elapsed = time.monotonic() - started
+                            where = f":{child.port}" if child.port else "queue"
                             print(
-                                f"  ✓ {child.title:<18} :{child.port}  ({elapsed:.0f} s)",
+                                f"  ✓ {child.title:<18} {where:<6} ({elapsed:.0f} s)",
                                 flush=True,
                             )
                 if pending and time.monotonic() > deadline:
