@@ -13,10 +13,11 @@ Queues (names start with ``queue_prefix``, so several streams or test runs never
 - ``<prefix>.rejects``: the lines the contract rejects, ``{"seq", "field", "reason"}``
   (``seq`` is the line's position in the stream, counting from 0).
 
-A message carries up to ``publish_batch`` events as JSON Lines, with the header ``seq``: the
-stream position of its first line, and ``published_us``: when it was published. Positions come from one Redis counter, so a restarted
-publisher continues the numbering. One publisher per stream keeps the queue in position order
-(the contract's stream is ordered; two publishers would interleave it).
+A message carries up to ``publish_batch`` events as JSON Lines, with the headers ``seq`` (the
+stream position of its first line) and ``published_us`` (when it was published). Positions
+come from one Redis counter, so a restarted publisher continues the numbering. One publisher
+per stream keeps the queue in position order (the contract's stream is ordered; two publishers
+would interleave it).
 """
 
 from __future__ import annotations
