@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.escalation import GUIDANCE
-from bot.context import entity_values
+from bot.context import entity_values, linked_wallets
 from bot.knowledge import kb_search
 from bot.replies import HUMAN_BUTTON
 from knowledge_base.config import KbSettings
@@ -68,6 +68,8 @@ SCRIPTED: dict[str, str] = {
     ),
 }
 _OFFER_HUMAN = {"account_security", "out_of_scope"}
+# Topics about the user's own channels: the general answer, then their channels' state.
+_ABOUT_OWN_CHANNELS = {"channel_close", "channel_add_funds"}
 
 # The help article that covers each topic, linked when the search is not confident (or the
 # knowledge base is still loading): the scripted answer is short on purpose, and the user
@@ -191,6 +193,14 @@ class ActionAnswerTopic(Action):
             if not buttons:
                 buttons = [HUMAN_BUTTON]
         dispatcher.utter_message(text=text, buttons=buttons)
+        if intent in _ABOUT_OWN_CHANNELS and (
+            linked_wallets(tracker) or entity_values(tracker, "address")
+        ):
+            # "I asked to close my channel, when does my XRP come back?": how it works, and
+            # where the user's own channels stand (closing times, what is left in each).
+            from bot.actions.channels import answer_channels
+
+            events += await answer_channels(dispatcher, tracker)
         return events
 
 

@@ -46,3 +46,27 @@ async def test_malformed_channel_id_is_corrected(on_demo: str) -> None:
         ActionChannelStatus()
     )
     assert "A channel id is exactly 64 characters" in turn.text
+
+
+async def test_asking_how_closing_works_also_shows_the_users_closing_channel(on_demo: str) -> None:
+    from bot.actions.knowledge import ActionAnswerTopic
+
+    chat = Conversation(metadata={"wallets": [DEMO.account("dana").address]})
+    turn = await chat.say(
+        "I asked to close my channel, when do I get my XRP back?", "channel_close"
+    ).run(ActionAnswerTopic())
+    assert "choose 'Close channel' in your wallet" in turn.text
+    assert "remaining 18 XRP" in turn.text
+    assert "It is closing: it closes at" in turn.text
+
+
+async def test_anonymous_close_question_gets_the_general_answer_only(on_demo: str) -> None:
+    from bot.actions.knowledge import ActionAnswerTopic
+
+    turn = (
+        await Conversation()
+        .say("how do I close a channel", "channel_close")
+        .run(ActionAnswerTopic())
+    )
+    assert "choose 'Close channel' in your wallet" in turn.text
+    assert "Channel " not in turn.text
