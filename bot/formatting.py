@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ledger import AccountOverview, ChannelState, TransactionStatus, drops_to_xrp_text
@@ -194,7 +194,13 @@ def spending_rate_per_day(
     return paid // window_days or None
 
 
-def channel_text(channel: ChannelState, rate_per_day: int | None, low_fraction: float) -> str:
+def channel_text(
+    channel: ChannelState,
+    rate_per_day: int | None,
+    low_fraction: float,
+    now: datetime | None = None,
+) -> str:
+    now = now or datetime.now(UTC)
     text = (
         f"Channel {short(channel.channel_id)} to {channel.destination}: funded "
         f"{drops_to_xrp_text(channel.amount_drops)}, paid out "
@@ -202,7 +208,16 @@ def channel_text(channel: ChannelState, rate_per_day: int | None, low_fraction: 
         f"{drops_to_xrp_text(channel.remaining_drops)}; settle delay "
         f"{duration_text(timedelta(seconds=channel.settle_delay_seconds))}."
     )
-    if channel.expiration is not None:
+    ended = [t for t in (channel.expiration, channel.cancel_after) if t is not None and t <= now]
+    if ended:
+        # Expired channels stay on the ledger until a transaction touches them.
+        text += (
+            f" It expired at {min(ended):%Y-%m-%d %H:%M} UTC: nothing more can be paid from it, "
+            f"and the {drops_to_xrp_text(channel.remaining_drops)} left comes back to you when "
+            "the channel is closed. The ledger closes an expired channel at the next transaction "
+            "on it: choose 'Close channel' in your wallet to get your XRP back now."
+        )
+    elif channel.expiration is not None:
         text += f" It is closing: it closes at {channel.expiration:%Y-%m-%d %H:%M} UTC."
     elif channel.cancel_after is not None:
         text += f" It expires at {channel.cancel_after:%Y-%m-%d %H:%M} UTC."

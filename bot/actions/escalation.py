@@ -82,7 +82,10 @@ def escalation_kind(tracker: Tracker) -> str:
             return str(kind)
     if intent in _KIND_BY_INTENT:
         return _KIND_BY_INTENT[str(intent)]
-    return str(tracker.get_slot("escalation_kind") or "human_request")
+    offered = tracker.get_slot("escalation_kind")
+    if intent == "human_request" and offered == "fallback":
+        return "human_request"  # the user asked for a person, in so many words
+    return str(offered or "human_request")
 
 
 def _user_words(tracker: Tracker) -> str:

@@ -70,3 +70,13 @@ async def test_anonymous_close_question_gets_the_general_answer_only(on_demo: st
     )
     assert "choose 'Close channel' in your wallet" in turn.text
     assert "Channel " not in turn.text
+
+
+async def test_an_expired_channel_says_so_and_how_to_get_the_xrp_back(on_demo: str) -> None:
+    chat = Conversation(metadata={"wallets": [DEMO.account("chen").address]})
+    turn = await chat.say("is my channel closed or not", "channel_status").run(
+        ActionChannelStatus()
+    )
+    assert "It expired at" in turn.text
+    assert "the 12 XRP left comes back to you when the channel is closed" in turn.text
+    assert "It is closing" not in turn.text

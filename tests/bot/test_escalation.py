@@ -173,3 +173,16 @@ async def test_an_earlier_agents_hand_back_note_travels_with_the_next_hand_off(
     extra = request.diagnostics.model_extra or {}
     assert extra["previous_handback"].startswith("Refund of 2 XRP approved")
     assert "Refund of 2 XRP approved" in request.summary
+
+
+def test_asking_for_a_person_after_two_misunderstandings_is_a_human_request() -> None:
+    from bot.actions.escalation import escalation_kind
+
+    chat = Conversation(slots={"escalation_kind": "fallback"}).say(
+        "forget it, connect me with a live agent", "human_request"
+    )
+    assert escalation_kind(chat.tracker()) == "human_request"
+    offered = Conversation(slots={"escalation_kind": "wallet_connection"}).say(
+        "no, connect me with a person", "human_request"
+    )
+    assert escalation_kind(offered.tracker()) == "wallet_connection"
