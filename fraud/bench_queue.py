@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     stream = args.stream
     if stream is None:
         stream = out_dir / "queue.jsonl"
-        write_stream(SimParams(users=1500, days=3, seed=2027, shift=True), stream)
+        write_stream(SimParams(users=2000, days=4, seed=2027, shift=True), stream)
     needed = args.events + int(args.rate * args.seconds)
     lines: list[bytes] = []
     with stream.open("rb") as handle:
