@@ -190,6 +190,9 @@ class LiveFacts:
                 return self._xrp(int(entry["amount"]) - int(entry.get("balance", 0)))
         raise KeyError(f"channel {name} is not open in the sandbox")
 
+    def close(self) -> None:
+        self._ledger.close()
+
     def fill(self, text: str) -> str:
         return _PLACEHOLDER.sub(lambda m: self.value(m.group(1), m.group(2)), text)
 
@@ -205,6 +208,9 @@ class Desk:
         )
         token.raise_for_status()
         self._agent = {"Authorization": f"Bearer {token.json()['token']}"}
+
+    def close(self) -> None:
+        self.chat.close()
 
     def say(self, conversation_id: str, text: str, user: str | None) -> tuple[list[str], str]:
         headers = {}
@@ -345,7 +351,11 @@ def run(path: Path, out: Path | None) -> dict[str, Any]:
         facts = LiveFacts(stack.ledger_url)
         password = local_secret(settings.secrets_dir, "demo-agent-password")
         desk = Desk(stack.api_url, password, _widget_signer(settings.secrets_dir))
-        outcomes = evaluate(conversations, desk, facts)
+        try:
+            outcomes = evaluate(conversations, desk, facts)
+        finally:
+            desk.close()
+            facts.close()
     result = summary(outcomes)
     result["seconds"] = round(time.perf_counter() - started, 1)
     print(

@@ -1,6 +1,8 @@
 """`make eval`: the quality figures of every model in one run.
 
-- the assistant: held-out NLU evaluation and the end-to-end test stories (`bot.evaluate`);
+- the assistant: held-out NLU evaluation and the end-to-end test stories (`bot.evaluate`), and
+  whole conversations through the running stack, judged for resolution and escalation
+  (`devstack.conversations`: the blind set, the held-out set used once blind, the dev set);
 - the knowledge base: top-1, top-3, MRR and abstention (`kb eval`);
 - the fraud pipeline: a held-out stream from another seed with shifted parameters, scored by the
   default pipeline and evaluated (PR-AUC, recall per scenario, false block and review rates).
@@ -41,6 +43,20 @@ def main() -> int:
                 str(OUT / "bot"),
             ],
         ),
+        *[
+            (
+                f"assistant, whole conversations through the stack: {name}",
+                [
+                    str(VENV / "python"),
+                    "-m",
+                    "devstack.conversations",
+                    str(ROOT / "bot" / "eval" / f"conversations-{name}.yml"),
+                    "--out",
+                    str(OUT / f"conversations-{name}.json"),
+                ],
+            )
+            for name in ("blind", "test", "dev")
+        ],
         ("knowledge base retrieval", [str(VENV / "kb"), "eval"]),
         (
             "fraud: simulate a held-out stream (seed 2026, shifted parameters)",
