@@ -15,8 +15,13 @@ from collections.abc import Callable
 
 import coincurve
 
-from ledger import claims as ledger_claims
-from ledger.claims import MAX_DROPS, ClaimCheck, verify_claim
+from ledger.claims import (
+    CLAIM_VALID,
+    MAX_DROPS,
+    ClaimCheck,
+    ed25519_verify_detached,
+    verify_claim,
+)
 
 __all__ = ["ClaimVerifier", "claim_digest"]
 
@@ -24,9 +29,8 @@ _PREFIX = b"CLM\x00"
 _ED25519_L = 2**252 + 27742317777372353535851937790883648493
 _SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 _SECP256K1_HALF_N = _SECP256K1_N // 2
-# verify_claim's own verdict for a good claim, and its libsodium entry point (ledger's
-# private helpers, read once: the fast path must answer exactly as verify_claim does).
-_OK: ClaimCheck = ledger_claims._OK
+# verify_claim's own verdict for a good claim: the fast path answers exactly as it does.
+_OK: ClaimCheck = CLAIM_VALID
 _sha512 = hashlib.sha512
 
 # A decoded key: ("ed", raw 32 bytes) or ("secp", coincurve.PublicKey); None means "let
@@ -95,7 +99,7 @@ class ClaimVerifier:
         self.max_keys = max_keys
         # channel id -> (public key text, decoded key, b"CLM\0" + channel id bytes)
         self._channels: dict[str, tuple[str, _Key, bytes]] = {}
-        self._ed25519: Callable[[bytes, bytes, bytes], bool] = ledger_claims._ed25519_verifier()
+        self._ed25519: Callable[[bytes, bytes, bytes], bool] = ed25519_verify_detached()
         # Digests of claims another process found valid (fraud.preverify); empty by default.
         self.preverified: set[str] = set()
 

@@ -44,7 +44,15 @@ import nacl
 import nacl.bindings
 import nacl.exceptions
 
-__all__ = ["CLAIM_CODES", "MAX_DROPS", "ClaimCheck", "claim_signing_bytes", "verify_claim"]
+__all__ = [
+    "CLAIM_CODES",
+    "CLAIM_VALID",
+    "MAX_DROPS",
+    "ClaimCheck",
+    "claim_signing_bytes",
+    "ed25519_verify_detached",
+    "verify_claim",
+]
 
 MAX_DROPS = 10**17
 """All the XRP there is, in drops: no claim can be larger."""
@@ -78,6 +86,9 @@ class ClaimCheck:
 
 
 _OK = ClaimCheck(True, "ok", "the claim is signed by the channel's key for this amount")
+CLAIM_VALID = _OK
+"""The verdict :func:`verify_claim` returns for every valid claim (for callers that check
+claims another way and must answer exactly as it does)."""
 
 
 def _fail(code: str, detail: str) -> ClaimCheck:
@@ -231,6 +242,13 @@ def _ed25519_verifier() -> Callable[[bytes, bytes, bytes], bool]:
         return detached(sig, message, len(message), key) == 0
 
     return verify
+
+
+def ed25519_verify_detached() -> Callable[[bytes, bytes, bytes], bool]:
+    """The Ed25519 check :func:`verify_claim` uses, as ``verify(signature, message, key)``:
+    libsodium's detached verification (created once). It does not check S < L itself;
+    :func:`verify_claim` does that first, and so must any caller that wants its verdicts."""
+    return _ed25519_verifier()
 
 
 def _ed25519_verify_with_open(sig: bytes, message: bytes, key: bytes) -> bool:
