@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PROFILE ?= embedded
 
-.PHONY: setup run test lint typecheck pytest test-bot bench eval lock lock-rasa clean
+.PHONY: setup run test lint typecheck pytest test-bot bench load eval lock lock-rasa clean
 
 setup:
 	@scripts/setup.sh
@@ -34,6 +34,10 @@ test-bot:
 
 bench: setup
 	@$(PY) -m devstack bench
+
+# embedded against production (1 and 2 of each worker) under the same load, then the fraud queue
+load: setup
+	@$(PY) -m devstack.loadtest
 
 eval: setup
 	@$(PY) -m devstack eval
