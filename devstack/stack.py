@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,10 @@ import httpx
 from devstack.config import ROOT, StackSettings
 from devstack.local_secrets import local_secret
 
-__all__ = ["Child", "Stack", "StackError"]
+__all__ = ["MAX_RESTARTS", "Child", "Stack", "StackError"]
+
+MAX_RESTARTS = 5
+"""Restarts of one child within a minute before the production supervisor gives up."""
 
 
 class StackError(Exception):
@@ -45,6 +49,7 @@ class Child:
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
     started_at: float | None = None
+    restarts: list[float] = field(default_factory=list)
 
 
 def _port_is_free(host: str, port: int) -> bool:
@@ -68,6 +73,10 @@ class Stack:
     def __init__(self, settings: StackSettings | None = None) -> None:
         self.settings = settings or StackSettings()
         self.children = self._children()
+        self._stopping = threading.Event()
+        self._supervisor: threading.Thread | None = None
+        self.failure: StackError | None = None
+        """Set by the production supervisor when a child keeps exiting."""
 
     @property
     def api_url(self) -> str:
@@ -353,26 +362,66 @@ class Stack:
         if self.production:
             self.prepare_services()
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+        self._stopping.clear()
         for child in self.children:
             child.log_path = self.settings.log_dir / f"{child.name}.log"
-            log = open(child.log_path, "wb")  # noqa: SIM115 - the child owns it
-            env = {**os.environ, **self._common_env(), **child.env}
-            child.process = subprocess.Popen(
-                child.argv,
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            child.started_at = time.monotonic()
-            log.close()
+            self._spawn(child, "wb")
         try:
             self._wait_healthy(progress)
         except BaseException:
             self.stop()
             raise
+        if self.production:
+            self._supervisor = threading.Thread(
+                target=self._supervise, name="stack-supervisor", daemon=True
+            )
+            self._supervisor.start()
+
+    def _spawn(self, child: Child, mode: str) -> None:
+        assert child.log_path is not None
+        log = open(child.log_path, mode)  # noqa: SIM115 - the child owns it
+        env = {**os.environ, **self._common_env(), **child.env}
+        child.process = subprocess.Popen(
+            child.argv,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        child.started_at = time.monotonic()
+        log.close()
+
+    def restart_exited(self) -> list[str]:
+        """Production: start again every child that exited, as a process supervisor would
+        (its log continues). A child exiting more than ``MAX_RESTARTS`` times a minute is
+        failing, not crashing: that stops the stack (StackError)."""
+        restarted = []
+        for child in self.children:
+            if self._stopping.is_set() or child.process is None or child.process.poll() is None:
+                continue
+            now = time.monotonic()
+            child.restarts = [t for t in child.restarts if now - t < 60] + [now]
+            if len(child.restarts) > MAX_RESTARTS:
+                raise StackError(
+                    f"{child.title} exited {len(child.restarts)} times within a minute (last "
+                    f"code {child.process.returncode}); last lines of {child.log_path}:\n"
+                    f"{_tail(child.log_path)}"
+                )
+            code = child.process.returncode
+            self._spawn(child, "ab")
+            restarted.append(f"{child.title} (exit code {code})")
+        return restarted
+
+    def _supervise(self) -> None:
+        while not self._stopping.wait(0.5):
+            try:
+                for line in self.restart_exited():
+                    print(f"  ↻ restarted {line}", flush=True)
+            except StackError as exc:
+                self.failure = exc
+                return
 
     def _healthy(self, client: httpx.Client, child: Child) -> bool:
         if child.health_url is None:
@@ -411,6 +460,10 @@ class Stack:
                 time.sleep(0.25)
 
     def raise_if_failed(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+        if self._supervisor is not None:
+            return  # production: exited children are restarted, not fatal
         for child in self.children:
             if child.process is not None and child.process.poll() is not None:
                 raise StackError(
@@ -419,6 +472,9 @@ class Stack:
                 )
 
     def stop(self) -> None:
+        self._stopping.set()
+        if self._supervisor is not None:
+            self._supervisor.join(timeout=5)
         running = [c for c in self.children if c.process is not None and c.process.poll() is None]
         for child in running:
             assert child.process is not None

@@ -37,12 +37,17 @@ from api.escalation.config import EscalationSettings
 __all__ = [
     "AGENT_WILL_REPLY",
     "ANONYMOUS_METADATA",
+    "NO_ANSWER",
     "check_access",
     "event_stream",
     "history",
     "send_user_turn",
 ]
 
+NO_ANSWER = (
+    'Sorry, I couldn\'t answer that just now. Please try again in a moment, or say "agent" '
+    "to reach a person."
+)
 AGENT_WILL_REPLY = "Your message is with our support team; an agent will reply here."
 # An anonymous visitor gets account data only for addresses they type.
 ANONYMOUS_METADATA: dict[str, Any] = {"user_id": None, "wallets": []}
@@ -149,6 +154,11 @@ def send_user_turn(
 
     replies = [_to_chat_message(item) for item in items if isinstance(item, dict)]
     with factory.begin() as session:
+        conversation = repository.get_or_create_conversation(session, conversation_id)
+        if not replies and conversation.owner == "bot":
+            # Rasa answered with nothing: one of its custom actions failed (its action server
+            # is down or restarting). The assistant always says something, so say this.
+            replies = [ChatMessage(sender="bot", text=NO_ANSWER)]
         stored = [
             repository.add_message(
                 session,

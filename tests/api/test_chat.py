@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from api.chat.service import NO_ANSWER
 from tests.api.conftest import FakeRasa
 
 
@@ -80,3 +81,15 @@ def test_unknown_conversation_history_is_404(client: TestClient) -> None:
     response = client.get("/chat/nope_nope_nope/messages")
     assert response.status_code == 404
     assert "no conversation" in response.json()["detail"]
+
+
+def test_an_empty_answer_from_the_assistant_becomes_a_clear_message(
+    client: TestClient, rasa: FakeRasa
+) -> None:
+    rasa.replies = []  # what Rasa sends when a custom action failed (action server down)
+    response = client.post("/chat/messages", json={"text": "what is my balance?"})
+    assert response.status_code == 200
+    body = response.json()
+    assert [m["text"] for m in body["messages"]] == [NO_ANSWER]
+    history = client.get(f"/chat/{body['conversation_id']}/messages").json()["messages"]
+    assert [m["sender"] for m in history] == ["user", "bot"]

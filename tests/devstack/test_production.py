@@ -20,6 +20,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from api.chat.service import NO_ANSWER
 from devstack.config import ROOT, StackSettings
 from devstack.stack import Stack
 from ledger.sandbox.demo import DEMO
@@ -167,6 +168,71 @@ def _answered_within(stack: Stack, seconds: float) -> tuple[int, str]:
         if answer[0] == 200 or time.monotonic() > deadline:
             return answer
         time.sleep(1)
+
+
+def test_an_action_server_killed_is_restarted_and_nothing_is_lost(
+    production: dict[str, Any],
+) -> None:
+    stack: Stack = production["stack"]
+    child = next(c for c in stack.children if c.name == "actions-1")
+    assert child.process is not None
+    before = child.process.pid
+    _kill_group("actions-1", stack)
+    conversations = [f"prod_actions_{secrets.token_hex(4)}_{i}" for i in range(8)]
+    humans = [f"prod_human_{secrets.token_hex(4)}_{i}" for i in range(4)]
+
+    async def load() -> tuple[list[tuple[int, str]], list[int]]:
+        async with httpx.AsyncClient(base_url=stack.api_url, timeout=30) as client:
+            answers = await asyncio.gather(*(_turn(client, c) for c in conversations))
+            asked = await asyncio.gather(
+                *(
+                    client.post(
+                        "/chat/messages",
+                        json={"conversation_id": h, "text": "I want to talk to a human"},
+                    )
+                    for h in humans
+                )
+            )
+            return list(answers), [r.status_code for r in asked]
+
+    answers, asked = asyncio.run(load())
+    # While an action server is down its Rasa server's answers are an honest "couldn't answer".
+    for status, said in answers:
+        assert status == 200 and ("384.999964 XRP" in said or NO_ANSWER in said), said
+    assert all(status == 200 for status in asked), asked
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if child.process.pid != before and child.process.poll() is None:
+            answers = [_answered_within(stack, 5) for _ in conversations[:2]]
+            if all("384.999964 XRP" in said for _, said in answers):
+                break
+        time.sleep(1)
+    assert child.process.pid != before, "the supervisor did not restart the action server"
+    assert all("384.999964 XRP" in said for _, said in answers), answers
+    # Every hand-off asked for became a ticket, once the actions could run it.
+    for conversation in humans:
+        asyncio.run(_say(stack, conversation, "I want to talk to a human"))
+    tickets = _tickets(stack)
+    assert all(h in tickets for h in humans), (humans, tickets)
+
+
+async def _say(stack: Stack, conversation: str, text_: str) -> int:
+    async with httpx.AsyncClient(base_url=stack.api_url, timeout=30) as client:
+        response = await client.post(
+            "/chat/messages", json={"conversation_id": conversation, "text": text_}
+        )
+        return response.status_code
+
+
+def _tickets(stack: Stack) -> set[str]:
+    password = (stack.settings.secrets_dir / "demo-agent-password").read_text().strip()
+    with httpx.Client(base_url=stack.api_url, timeout=10) as client:
+        login = client.post("/agents/login", json={"username": "demo", "password": password})
+        login.raise_for_status()
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        found = client.get("/tickets", headers=headers, params={"limit": 1000})
+        found.raise_for_status()
+        return {t["conversation_id"] for t in found.json()}
 
 
 def test_redis_killed_and_restarted_chat_recovers_by_itself(production: dict[str, Any]) -> None:
