@@ -163,8 +163,9 @@ class Stack:
                     str(ROOT / "bot" / "rasa_server.py"),
                     "run",
                     "--enable-api",
-                    "--auth-token",
-                    rasa_token,
+                    # "=": a generated token may start with "-", which argparse would take
+                    # for an option.
+                    f"--auth-token={rasa_token}",
                     "--model",
                     str(s.rasa_model),
                     "--port",

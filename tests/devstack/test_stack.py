@@ -86,3 +86,11 @@ def test_a_failing_child_stops_everything_with_its_log(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert "api exited with code" in result.stderr, result.stderr
     assert "nosuchdriver" in result.stderr  # the tail of the api's log explains why
+
+
+def test_a_rasa_token_starting_with_a_dash_reaches_rasa_whole(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    settings.secrets_dir.mkdir(parents=True, exist_ok=True)
+    (settings.secrets_dir / "rasa_token").write_text("-starts-with-a-dash-0123456789abcdef")
+    rasa = next(c for c in Stack(settings).children if c.name == "rasa")
+    assert "--auth-token=-starts-with-a-dash-0123456789abcdef" in rasa.argv
