@@ -6,9 +6,11 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.knowledge import help_url, more_in_help_centre
 from ledger import AccountOverview, ChannelState, TransactionStatus, drops_to_xrp_text
 
 __all__ = [
+    "RESERVES_ARTICLE",
     "as_json",
     "channel_text",
     "duration_text",
@@ -62,10 +64,11 @@ def overview_text(overview: AccountOverview) -> str:
     return "\n".join(lines)
 
 
-RESERVE_ARTICLE = (
-    'More in our help centre, "Reserves - why some XRP in your account is locked": '
-    "/help/reserves-explained"
+RESERVES_ARTICLE = (
+    "Reserves - why some XRP in your account is locked",
+    help_url("reserves-explained"),
 )
+"""Title and link of the help article on reserves."""
 
 
 def reserve_text(overview: AccountOverview | None) -> str:
@@ -78,7 +81,7 @@ def reserve_text(overview: AccountOverview | None) -> str:
         return (
             general + " It is a base reserve per account plus an owner reserve for each object "
             "the account owns (such as a payment channel). Closing a channel lowers it again.\n"
-            + RESERVE_ARTICLE
+            + more_in_help_centre(*RESERVES_ARTICLE)
         )
     return (
         f"{general} For your account it is {drops_to_xrp_text(overview.reserve_drops)}: "
@@ -87,7 +90,7 @@ def reserve_text(overview: AccountOverview | None) -> str:
         f"{drops_to_xrp_text(overview.owner_reserve_drops)} each. "
         f"So of your {drops_to_xrp_text(overview.balance_drops)} you can spend "
         f"{drops_to_xrp_text(overview.spendable_drops)}. Closing a channel releases its owner "
-        "reserve.\n" + RESERVE_ARTICLE
+        "reserve.\n" + more_in_help_centre(*RESERVES_ARTICLE)
     )
 
 

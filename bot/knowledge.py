@@ -11,11 +11,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from functools import lru_cache
 from typing import Any
 
 from bot.config import get_settings
 
-__all__ = ["kb_search", "reset_knowledge_base", "start_loading", "wait_until_loaded"]
+__all__ = [
+    "help_url",
+    "kb_search",
+    "more_in_help_centre",
+    "reset_knowledge_base",
+    "start_loading",
+    "wait_until_loaded",
+]
 
 log = logging.getLogger(__name__)
 
@@ -85,3 +93,20 @@ async def kb_search(question: str, k: int = 3) -> Any | None:
     except Exception as error:  # an unusable question or a broken index: scripted answer
         log.warning("knowledge base search failed: %s", error)
         return None
+
+
+@lru_cache(maxsize=1)
+def _help_url_prefix() -> str:
+    from knowledge_base.config import KbSettings
+
+    return KbSettings().help_url_prefix
+
+
+def help_url(article_id: str) -> str:
+    """The link to a help article, as the knowledge base's own answers give it."""
+    return f"{_help_url_prefix()}{article_id}"
+
+
+def more_in_help_centre(title: str, url: str) -> str:
+    """The line every answer ends with when a help article says more."""
+    return f'More in our help centre, "{title}": {url}'

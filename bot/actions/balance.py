@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.knowledge import knowledge_aside
 from bot.actions.transactions import answer_transaction
 from bot.context import entity_values, linked_wallets, remember
-from bot.formatting import as_json, overview_text, reserve_text
+from bot.formatting import RESERVES_ARTICLE, as_json, overview_text, reserve_text
 from bot.ledger_access import lookup
 from bot.replies import answer_failure, resolve_address
 from ledger import LedgerError
@@ -38,9 +38,10 @@ async def answer_balance(
     if len(wallets) > 1 and address == wallets[0]:
         text += f"\nYou have {len(wallets)} linked wallets; send another address to check it."
     if overview.reserve_drops:
+        title, url = RESERVES_ARTICLE
         text += (
             '\nAsk "why is the reserve held?" if the reserve surprises you, or read '
-            '"Reserves - why some XRP in your account is locked": /help/reserves-explained'
+            f'"{title}": {url}'
         )
     dispatcher.utter_message(text=text)
     return events

@@ -12,7 +12,7 @@ from bot.actions.channels import answer_channels
 from bot.actions.transactions import answer_history, answer_payment_check, answer_transaction
 from bot.context import entity_values
 from bot.entities import check_amount
-from knowledge_base.config import KbSettings
+from bot.knowledge import help_url, more_in_help_centre
 from ledger import drops_to_xrp_text
 
 __all__ = ["ActionHandleInform", "answer_inform", "is_bare_identifier"]
@@ -58,9 +58,10 @@ async def answer_inform(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
             dispatcher.utter_message(
                 text=f"{checked.drops:,} drops is {drops_to_xrp_text(checked.drops)}: a drop is "
                 "a millionth of an XRP, the smallest amount the ledger counts in, and wallets "
-                'sometimes show drops. More in our help centre, "XRP and drops": '
-                f"{KbSettings().help_url_prefix}xrp-and-drops. What would you like to do with "
-                "it: check a payment, or add funds to a channel?"
+                "sometimes show drops. "
+                + more_in_help_centre("XRP and drops - reading amounts", help_url("xrp-and-drops"))
+                + ". What would you like to do with it: check a payment, or add funds to a "
+                "channel?"
             )
         return []
     wallet = entity_values(tracker, "wallet") or entity_values(tracker, "browser")

@@ -14,9 +14,8 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.escalation import GUIDANCE
 from bot.context import entity_values, linked_wallets
-from bot.knowledge import kb_search
+from bot.knowledge import help_url, kb_search, more_in_help_centre
 from bot.replies import HUMAN_BUTTON
-from knowledge_base.config import KbSettings
 
 __all__ = [
     "SCRIPTED",
@@ -168,11 +167,10 @@ class ActionAnswerTopic(Action):
         if best is not None and intent == "out_of_scope":
             text = f'From our help centre, "{best.title}": {best.passage} ({best.url})'
         elif best is not None:
-            text = f'{scripted}\nMore in our help centre, "{best.title}": {best.url}'
+            text = f"{scripted}\n{more_in_help_centre(best.title, best.url)}"
         elif intent in TOPIC_ARTICLES:
             article, title = TOPIC_ARTICLES[intent]
-            prefix = KbSettings().help_url_prefix
-            text = f'{scripted}\nMore in our help centre, "{title}": {prefix}{article}'
+            text = f"{scripted}\n{more_in_help_centre(title, help_url(article))}"
         else:
             text = scripted
         buttons = []

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.context import remember
-from knowledge_base.config import KbSettings
+from bot.knowledge import help_url, more_in_help_centre
 
 __all__ = [
     "ActionTroubleshootBrowser",
@@ -88,7 +88,7 @@ def _on(browser: str | None) -> str:
 
 def _more(article: tuple[str, str]) -> str:
     article_id, title = article
-    return f'More in our help centre, "{title}": {KbSettings().help_url_prefix}{article_id}'
+    return more_in_help_centre(title, help_url(article_id))
 
 
 def _known(value: Any, table: dict[str, str]) -> str | None:
