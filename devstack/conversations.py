@@ -41,7 +41,6 @@ import argparse
 import json
 import re
 import secrets
-import socket
 import sys
 import time
 from collections import Counter, defaultdict
@@ -53,7 +52,7 @@ from typing import Any
 import httpx
 import yaml
 
-from devstack.config import ROOT, StackSettings
+from devstack.config import ROOT
 from devstack.local_secrets import local_secret
 
 __all__ = ["Conversation", "Outcome", "evaluate", "load_conversations", "main"]
@@ -315,12 +314,6 @@ def summary(outcomes: list[Outcome]) -> dict[str, Any]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _widget_signer(secrets_dir: Path) -> Any:
     """Signs demo users in as the host platform's backend would (api/widget/tokens.py)."""
     from api.widget.tokens import sign_token
@@ -335,15 +328,11 @@ def _widget_signer(secrets_dir: Path) -> Any:
 
 
 def run(path: Path, out: Path | None) -> dict[str, Any]:
-    from devstack.stack import Stack
+    from devstack.stack import Stack, settings_on_free_ports
 
     conversations = load_conversations(path)
     print(f"\n== conversations: {len(conversations)} from {path} ==", flush=True)
-    settings = StackSettings(
-        sandbox_port=_free_port(),
-        rasa_port=_free_port(),
-        actions_port=_free_port(),
-        api_port=_free_port(),
+    settings = settings_on_free_ports(
         log_dir=ROOT / "var" / "log" / "conversations",
     )
     started = time.perf_counter()

@@ -27,11 +27,9 @@ import time
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from devstack.config import ROOT, StackSettings
-from devstack.stack import Stack
+from devstack.config import ROOT
+from devstack.stack import Stack, settings_on_free_ports
 
 __all__ = ["main"]
 
@@ -60,23 +58,6 @@ class Result:
     @property
     def rate(self) -> float:
         return len(self.latencies_ms) / self.seconds
-
-
-def _free_port(pair: bool = False) -> int:
-    import socket
-
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-        if not pair:
-            return port
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
 
 
 async def _drive(url: str, conversations: int, seconds: float, label: str) -> Result:
@@ -127,32 +108,22 @@ async def _drive(url: str, conversations: int, seconds: float, label: str) -> Re
 def _run_one(profile: str, workers: int, conversations: int, seconds: float) -> Result:
     suffix = secrets.token_hex(3)
     pg = "postgresql+psycopg://postgres@127.0.0.1:5432"
-    settings = StackSettings(
+    settings = settings_on_free_ports(
         profile=profile,
         workers=workers,
-        sandbox_port=_free_port(),
-        rasa_port=_free_port(pair=True),
-        actions_port=_free_port(pair=True),
-        api_port=_free_port(),
         log_dir=ROOT / "var" / "log" / f"load-{profile}-{workers}",
         postgres_url=f"{pg}/cd_load_{suffix}",
         rasa_postgres_database=f"cd_load_rasa_{suffix}",
     )
     label = "embedded" if profile == "embedded" else f"production, {workers} of each"
     print(f"starting {label} ...", flush=True)
+    stack = Stack(settings)
     try:
-        with Stack(settings) as stack:
+        with stack:
             return asyncio.run(_drive(stack.api_url, conversations, seconds, label))
     finally:
-        if profile == "production":
-            engine = create_engine(
-                make_url(settings.postgres_url).set(database="postgres"),
-                isolation_level="AUTOCOMMIT",
-            )
-            with engine.connect() as connection:
-                for name in (f"cd_load_{suffix}", f"cd_load_rasa_{suffix}"):
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            engine.dispose()
+        if stack.production:
+            stack.drop_databases()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,8 +16,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,7 +27,14 @@ import httpx
 from devstack.config import ROOT, StackSettings
 from devstack.local_secrets import local_secret
 
-__all__ = ["MAX_RESTARTS", "Child", "Stack", "StackError"]
+__all__ = [
+    "MAX_RESTARTS",
+    "Child",
+    "Stack",
+    "StackError",
+    "free_port",
+    "settings_on_free_ports",
+]
 
 MAX_RESTARTS = 5
 """Restarts of one child within a minute before the production supervisor gives up."""
@@ -60,6 +69,29 @@ def _port_is_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def free_port(consecutive: int = 1) -> int:
+    """The first of ``consecutive`` free loopback ports (free when asked: tests and benches)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if all(_port_is_free("127.0.0.1", port + i) for i in range(1, consecutive)):
+            return port
+
+
+def settings_on_free_ports(**fields: Any) -> StackSettings:
+    """StackSettings with every port free (Rasa and action servers take one port each per
+    worker, consecutive), so a stack starts beside anything already running."""
+    workers = int(fields.get("workers", 1)) if fields.get("profile") == "production" else 1
+    ports = {
+        "sandbox_port": free_port(),
+        "rasa_port": free_port(workers),
+        "actions_port": free_port(workers),
+        "api_port": free_port(),
+    }
+    return StackSettings(**{**ports, **fields})
 
 
 def _tail(path: Path | None, lines: int = 25) -> str:
@@ -314,30 +346,27 @@ class Stack:
                 "other ports with STACK_SANDBOX_PORT, STACK_RASA_PORT, STACK_ACTIONS_PORT, STACK_API_PORT."
             )
 
-    def prepare_services(self) -> None:
-        """Production: the PostgreSQL databases of the api and of Rasa; the api's migrated, with
-        the demo agent, before several api workers start (they would race each other to do it)."""
-        from sqlalchemy import create_engine, text
+    def _databases(self) -> tuple[str, str]:
+        """The api's database and Rasa's tracker store's, on the one PostgreSQL server."""
+        from sqlalchemy.engine import make_url
+
+        return str(make_url(self.settings.postgres_url).database), (
+            self.settings.rasa_postgres_database
+        )
+
+    def _on_postgres(self, statements: Callable[[Any, str], None]) -> None:
+        """Run ``statements(connection, database)`` for each of the stack's two databases,
+        connected to the server's ``postgres`` database with autocommit."""
+        from sqlalchemy import create_engine
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import OperationalError
-        from sqlalchemy.orm import sessionmaker
-
-        from api.agents.config import AgentSettings
-        from api.agents.service import bootstrap
-        from api.db import make_engine, migrate
 
         url = make_url(self.settings.postgres_url)
         admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
         try:
             with admin.connect() as connection:
-                # The api's database, and Rasa's tracker store's (Rasa would fall back to
-                # memory, silently but for a log line, when its database is missing).
-                for name in (url.database, self.settings.rasa_postgres_database):
-                    exists = connection.execute(
-                        text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-                    ).first()
-                    if not exists:
-                        connection.execute(text(f'CREATE DATABASE "{name}"'))
+                for name in self._databases():
+                    statements(connection, name)
         except OperationalError as error:
             raise StackError(
                 f"PostgreSQL at {url.host}:{url.port or 5432} is not reachable "
@@ -345,6 +374,36 @@ class Stack:
             ) from None
         finally:
             admin.dispose()
+
+    def drop_databases(self) -> None:
+        """Production: remove both databases (tests and load runs on databases of their own)."""
+        from sqlalchemy import text
+
+        self._on_postgres(
+            lambda connection, name: connection.execute(
+                text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            )
+        )
+
+    def prepare_services(self) -> None:
+        """Production: the PostgreSQL databases of the api and of Rasa; the api's migrated, with
+        the demo agent, before several api workers start (they would race each other to do it)."""
+        from sqlalchemy import text
+        from sqlalchemy.orm import sessionmaker
+
+        from api.agents.config import AgentSettings
+        from api.agents.service import bootstrap
+        from api.db import make_engine, migrate
+
+        def create(connection: Any, name: str) -> None:
+            # Rasa would fall back to memory, silently but for a log line, without its database.
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+        self._on_postgres(create)
         engine = make_engine(self.settings.postgres_url)
         try:
             migrate(engine)

@@ -39,15 +39,36 @@ __all__ = ["main"]
 RECEIVER = Path(__file__).resolve().parent / "receiver.py"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def start_receiver(
+    factory: sessionmaker[Session], settings: WebhookSettings, log: Path
+) -> subprocess.Popen[bytes]:
+    """A receiver process on a free port that verifies signatures and logs what it gets,
+    subscribed to fraud alerts; listening when this returns."""
+    port = free_port()
+    data = SubscriptionCreate(
+        url=f"http://127.0.0.1:{port}/hook", event_types=["fraud.alert.created"]
+    )
+    with factory.begin() as session:
+        _, secret = service.create_subscription(session, settings, data)
+    receiver = subprocess.Popen(
+        [sys.executable, str(RECEIVER), "--port", str(port), "--log", str(log)],
+        env={**os.environ, "WEBHOOK_SECRET": secret},
+        stdout=subprocess.PIPE,
+    )
+    assert receiver.stdout is not None
+    receiver.stdout.readline()  # "receiver listening on ..."
+    return receiver
 
 
 def _raise_alerts(factory: sessionmaker[Session], count: int, rate: float) -> None:
@@ -66,20 +87,8 @@ async def _run(workdir: Path, alerts: int, rate: float, poll: float) -> dict[str
     migrate(engine)
     factory = sessionmaker(engine, expire_on_commit=False)
     settings = WebhookSettings(development=True, poll_interval_seconds=poll)
-    port = _free_port()
-    with factory.begin() as session:
-        data = SubscriptionCreate(
-            url=f"http://127.0.0.1:{port}/hook", event_types=["fraud.alert.created"]
-        )
-        _, secret = service.create_subscription(session, settings, data)
     log = workdir / f"received-{poll}.jsonl"
-    receiver = subprocess.Popen(
-        [sys.executable, str(RECEIVER), "--port", str(port), "--log", str(log)],
-        env={**os.environ, "WEBHOOK_SECRET": secret},
-        stdout=subprocess.PIPE,
-    )
-    assert receiver.stdout is not None
-    receiver.stdout.readline()  # "receiver listening on ..."
+    receiver = start_receiver(factory, settings, log)
     stop = asyncio.Event()
     worker = DeliveryWorker(factory, settings)
     task = asyncio.create_task(worker.run(stop))
@@ -118,10 +127,10 @@ async def _run(workdir: Path, alerts: int, rate: float, poll: float) -> dict[str
         "alerts": len(created),
         "attempts": attempts,
         "lost": len(set(created) - verified_ids),
-        "p50": _percentile(latencies, 0.5),
-        "p99": _percentile(latencies, 0.99),
-        "http_p50": _percentile(http_ms, 0.5),
-        "http_p99": _percentile(http_ms, 0.99),
+        "p50": percentile(latencies, 0.5),
+        "p99": percentile(latencies, 0.99),
+        "http_p50": percentile(http_ms, 0.5),
+        "http_p99": percentile(http_ms, 0.99),
     }
 
 

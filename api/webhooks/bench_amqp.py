@@ -22,7 +22,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,9 +40,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.db import make_engine, migrate
 from api.webhooks import service
 from api.webhooks.amqp import queue_name
+from api.webhooks.bench import percentile, start_receiver
 from api.webhooks.config import WebhookSettings
 from api.webhooks.models import WebhookDelivery, WebhookMessage
-from api.webhooks.schemas import SubscriptionCreate
 from api.webhooks.sinks import AlertOutbox, OutboxAlertSink
 from fraud.config import FraudSettings
 from fraud.reasons import Reason
@@ -52,7 +51,6 @@ from fraud.sinks import BlockAlert
 __all__ = ["Figures", "run"]
 
 ROOT = Path(__file__).resolve().parents[2]
-RECEIVER = Path(__file__).resolve().parent / "receiver.py"
 _REASON = (Reason("claim_over_channel", "The claim exceeds the channel's funds."),)
 
 
@@ -66,17 +64,6 @@ class Figures:
     burst_per_second: float
     p50_ms: float
     p99_ms: float
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -158,20 +145,8 @@ def _one(
         engine = make_engine(database_url)
         migrate(engine)
         factory = sessionmaker(engine, expire_on_commit=False)
-        port = _free_port()
-        data = SubscriptionCreate(
-            url=f"http://127.0.0.1:{port}/hook", event_types=["fraud.alert.created"]
-        )
-        with factory.begin() as session:
-            _, secret = service.create_subscription(session, settings, data)
         log = workdir / f"received-{transport}-{workers}.jsonl"
-        receiver = subprocess.Popen(
-            [sys.executable, str(RECEIVER), "--port", str(port), "--log", str(log)],
-            env={**os.environ, "WEBHOOK_SECRET": secret},
-            stdout=subprocess.PIPE,
-        )
-        assert receiver.stdout is not None
-        receiver.stdout.readline()  # "receiver listening on ..."
+        receiver = start_receiver(factory, settings, log)
         env = {
             **os.environ,
             "API_DATABASE_URL": database_url,
@@ -239,8 +214,8 @@ def _one(
         lost=len(set(created) - set(counts)),
         duplicates=sum(counts.values()) - len(counts),
         burst_per_second=burst_rate,
-        p50_ms=_percentile(latencies, 0.5),
-        p99_ms=_percentile(latencies, 0.99),
+        p50_ms=percentile(latencies, 0.5),
+        p99_ms=percentile(latencies, 0.99),
     )
 
 

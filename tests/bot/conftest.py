@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import get_settings
 from bot.ledger_access import close_ledger_client, reset_ledger_client
+from devstack.stack import free_port
 
 
 @dataclass
@@ -140,12 +141,6 @@ async def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None
 def on_demo(monkeypatch: pytest.MonkeyPatch, demo_node_url: str) -> str:
     configure(monkeypatch, ledger_url=demo_node_url)
     return demo_node_url
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class SilentServer:

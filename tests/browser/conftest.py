@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,8 +19,8 @@ from api.agents.config import AgentSettings
 from api.config import ApiSettings
 from api.escalation.config import EscalationSettings
 from api.main import create_app
-from devstack.config import ROOT, StackSettings
-from devstack.stack import Stack
+from devstack.config import ROOT
+from devstack.stack import Stack, free_port, settings_on_free_ports
 from tests.conftest import IN_CI
 
 CHROMIUM = "/usr/bin/chromium"
@@ -43,21 +42,14 @@ class LiveApi:
     service: httpx.Client
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def live_api(tmp_path: Path) -> Iterator[LiveApi]:
-    port = _free_port()
+    port = free_port()
     app = create_app(
         ApiSettings(
             database_url=f"sqlite:///{tmp_path / 'console.sqlite'}",
             service_token=SERVICE_TOKEN,
-            rasa_url=f"http://127.0.0.1:{_free_port()}",  # nothing listens: the bot is away
+            rasa_url=f"http://127.0.0.1:{free_port()}",  # nothing listens: the bot is away
             rasa_timeout_seconds=2,
         ),
         agent_settings=AgentSettings(
@@ -113,11 +105,7 @@ def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             pytest.fail(message)
         pytest.skip(message)
     work = tmp_path_factory.mktemp("widget-stack")
-    settings = StackSettings(
-        sandbox_port=_free_port(),
-        rasa_port=_free_port(),
-        actions_port=_free_port(),
-        api_port=_free_port(),
+    settings = settings_on_free_ports(
         log_dir=work / "logs",
         secrets_dir=work / "secrets",
         _env_file=None,

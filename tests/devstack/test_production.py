@@ -18,14 +18,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
 from api.chat.service import NO_ANSWER
-from devstack.config import ROOT, StackSettings
-from devstack.stack import Stack
+from devstack.config import ROOT
+from devstack.stack import Stack, settings_on_free_ports
 from ledger.sandbox.demo import DEMO
 from tests.conftest import IN_CI, require_service
-from tests.faults import free_port, rabbitmq_node, redis_server
+from tests.faults import rabbitmq_node, redis_server
 
 pytestmark = [pytest.mark.stack, pytest.mark.services, pytest.mark.slow]
 
@@ -43,45 +42,23 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
         pytest.skip(message)
     require_service("postgresql", "127.0.0.1", 5432)
     suffix = secrets.token_hex(4)
-    databases = (f"cd_prod_{suffix}", f"cd_prod_rasa_{suffix}")
     with redis_server() as redis, rabbitmq_node() as rabbit:
-        settings = StackSettings(
-            profile="production",
-            workers=2,
-            sandbox_port=free_port(),
-            rasa_port=_free_pair(),
-            actions_port=_free_pair(),
-            api_port=free_port(),
-            log_dir=tmp_path_factory.mktemp("production-logs"),
-            postgres_url=f"{PG}/{databases[0]}",
-            rasa_postgres_database=databases[1],
-            redis_url=redis.url.rsplit("/", 1)[0],
-            amqp_url=rabbit.url,
+        stack = Stack(
+            settings_on_free_ports(
+                profile="production",
+                workers=2,
+                log_dir=tmp_path_factory.mktemp("production-logs"),
+                postgres_url=f"{PG}/cd_prod_{suffix}",
+                rasa_postgres_database=f"cd_prod_rasa_{suffix}",
+                redis_url=redis.url.rsplit("/", 1)[0],
+                amqp_url=rabbit.url,
+            )
         )
         try:
-            with Stack(settings) as stack:
+            with stack:
                 yield {"stack": stack, "redis": redis, "rabbit": rabbit}
         finally:
-            engine = create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
-            with engine.connect() as connection:
-                for name in databases:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            engine.dispose()
-
-
-def _free_pair() -> int:
-    """A port whose next one is free too (Rasa and action servers take consecutive ports)."""
-    for _ in range(50):
-        port = free_port()
-        try:
-            import socket
-
-            with socket.socket() as probe:
-                probe.bind(("127.0.0.1", port + 1))
-        except OSError:
-            continue
-        return port
-    raise RuntimeError("no two consecutive free ports")
+            stack.drop_databases()
 
 
 async def _turn(client: httpx.AsyncClient, conversation: str) -> tuple[int, str]:

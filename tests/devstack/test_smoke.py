@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -12,18 +11,12 @@ import pytest
 from xrpl.clients import JsonRpcClient
 from xrpl.models.requests import AccountInfo
 
-from devstack.config import ROOT, StackSettings
-from devstack.stack import Stack
+from devstack.config import ROOT
+from devstack.stack import Stack, settings_on_free_ports
 from ledger.sandbox.demo import DEMO
 from tests.conftest import IN_CI
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +28,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             pytest.fail(message)
         pytest.skip(message)
     log_dir: Path = tmp_path_factory.mktemp("stack-logs")
-    settings = StackSettings(
-        sandbox_port=_free_port(),
-        rasa_port=_free_port(),
-        actions_port=_free_port(),
-        api_port=_free_port(),
+    settings = settings_on_free_ports(
         log_dir=log_dir,
     )
     with Stack(settings) as running:

@@ -11,23 +11,17 @@ from pathlib import Path
 import pytest
 
 from devstack.config import ROOT, StackSettings
-from devstack.stack import Stack, StackError
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from devstack.stack import Stack, StackError, free_port
 
 
 def _settings(tmp_path: Path, **overrides: object) -> StackSettings:
     model = tmp_path / "model.tar.gz"
     model.write_bytes(b"not used")
     values: dict[str, object] = {
-        "sandbox_port": _free_port(),
-        "rasa_port": _free_port(),
-        "actions_port": _free_port(),
-        "api_port": _free_port(),
+        "sandbox_port": free_port(),
+        "rasa_port": free_port(),
+        "actions_port": free_port(),
+        "api_port": free_port(),
         "log_dir": tmp_path / "log",
         "secrets_dir": tmp_path / "secrets",
         "rasa_model": model,

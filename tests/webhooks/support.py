@@ -30,6 +30,7 @@ __all__ = [
     "message_ids",
     "raise_alerts",
     "undelivered",
+    "wait_listening",
     "wait_until",
 ]
 
@@ -40,7 +41,7 @@ _TAKEN = re.compile(r"delivery (\d+) taken \(message (\S+)\)")
 _ACKED = re.compile(r"delivery (\d+) acked")
 
 
-def _wait_listening(port: int, timeout: float = 10.0) -> None:
+def wait_listening(port: int, timeout: float = 10.0) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:
@@ -82,7 +83,7 @@ class Receiver:
             env={**os.environ, "WEBHOOK_SECRET": self.secret},
             stdout=subprocess.DEVNULL,
         )
-        _wait_listening(self.port)
+        wait_listening(self.port)
 
     def stop(self) -> None:
         if self.process is not None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,31 +25,16 @@ from api.webhooks.config import WebhookSettings
 from api.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookMessage
 from api.webhooks.schemas import SubscriptionCreate
 from api.webhooks.sinks import AlertOutbox, OutboxAlertSink
+from devstack.stack import free_port
 from fraud.config import FraudSettings
 from fraud.reasons import Reason
 from fraud.sinks import BlockAlert
+from tests.webhooks.support import wait_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 # Run by path: a receiver needs nothing of the api, only the standardwebhooks library.
 RECEIVER = ROOT / "api" / "webhooks" / "receiver.py"
 ALERTS = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_listening(port: int, deadline: float = 10.0) -> None:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"receiver did not listen on {port}")
 
 
 class Processes:
@@ -83,7 +67,7 @@ class Processes:
             ],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        _wait_listening(self.port)
+        wait_listening(self.port)
 
     def start_workers(self, count: int) -> None:
         self.workers = [
@@ -175,7 +159,7 @@ def test_flaky_receiver_and_killed_workers_lose_nothing(
     migrate(engine)
     factory = sessionmaker(engine, expire_on_commit=False)
     settings = WebhookSettings(development=True)
-    port = _free_port()
+    port = free_port()
     with factory.begin() as session:
         data = SubscriptionCreate(
             url=f"http://127.0.0.1:{port}/hook", event_types=["fraud.alert.created"]
