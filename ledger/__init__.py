@@ -13,6 +13,7 @@ from ledger.client import LedgerClient, classic_address, normalize_tx_hash
 from ledger.config import LedgerSettings
 from ledger.errors import (
     AccountNotFound,
+    ChannelNotFound,
     InvalidAddress,
     InvalidTransactionHash,
     LedgerError,
@@ -34,6 +35,7 @@ from ledger.types import (
 __all__ = [
     "AccountNotFound",
     "AccountOverview",
+    "ChannelNotFound",
     "ChannelState",
     "ClaimCheck",
     "InvalidAddress",

@@ -36,13 +36,21 @@ from xrpl.core.addresscodec import (
     is_valid_xaddress,
     xaddress_to_classic_address,
 )
-from xrpl.models.requests import AccountChannels, AccountInfo, AccountTx, ServerInfo, Tx
+from xrpl.models.requests import (
+    AccountChannels,
+    AccountInfo,
+    AccountTx,
+    LedgerEntry,
+    ServerInfo,
+    Tx,
+)
 from xrpl.models.requests.request import Request
 from xrpl.models.response import Response
 
 from ledger.config import LedgerSettings
 from ledger.errors import (
     AccountNotFound,
+    ChannelNotFound,
     InvalidAddress,
     InvalidTransactionHash,
     LedgerRequestFailed,
@@ -113,14 +121,13 @@ def classic_address(address: str) -> str:
     return text
 
 
-def normalize_tx_hash(tx_hash: str) -> str:
-    """A transaction hash in upper-case, or ``InvalidTransactionHash``."""
+def normalize_tx_hash(tx_hash: str, what: str = "transaction hash") -> str:
+    """A transaction hash (or channel id: ``what``) in upper-case, or ``InvalidTransactionHash``."""
     text = tx_hash.strip() if isinstance(tx_hash, str) else ""
     if len(text) != 64 or not set(text) <= _HEX_DIGITS:
         raise InvalidTransactionHash(
             str(tx_hash),
-            f"{tx_hash!r} is not a transaction hash: a hash is 64 hexadecimal characters "
-            "(0-9, A-F)",
+            f"{tx_hash!r} is not a {what}: it must be 64 hexadecimal characters (0-9, A-F)",
         )
     return text.upper()
 
@@ -278,6 +285,14 @@ class LedgerClient:
         recipient = classic_address(destination) if destination is not None else None
         return await self._channels(account, recipient, "validated")
 
+    async def channel(self, channel_id: str) -> ChannelState:
+        """One channel by its id, from the validated ledger, or ``ChannelNotFound``."""
+        normalized = normalize_tx_hash(channel_id, "channel id")
+        request = LedgerEntry(payment_channel=normalized, ledger_index="validated")
+        result = await self._call(request, channel_id=normalized)
+        with _expected_shape("ledger_entry"):
+            return ChannelState.from_ledger_entry({**result["node"], "index": result["index"]})
+
     async def transaction(self, tx_hash: str) -> TransactionStatus:
         """One transaction's status, its result explained."""
         normalized = normalize_tx_hash(tx_hash)
@@ -375,7 +390,12 @@ class LedgerClient:
         return base, increment
 
     async def _call(
-        self, request: Request, *, address: str | None = None, tx_hash: str | None = None
+        self,
+        request: Request,
+        *,
+        address: str | None = None,
+        tx_hash: str | None = None,
+        channel_id: str | None = None,
     ) -> dict[str, Any]:
         response = await self.xrpl_client.request(request)
         result = response.result
@@ -386,6 +406,8 @@ class LedgerClient:
             raise AccountNotFound(address)
         if error == "txnNotFound" and tx_hash is not None:
             raise TransactionNotFound(tx_hash)
+        if error in ("entryNotFound", "unexpectedLedgerType") and channel_id is not None:
+            raise ChannelNotFound(channel_id)
         if error == "actMalformed":
             raise InvalidAddress(address or "", f"the node rejected the address {address!r}")
         detail = _ERROR_HINTS.get(error) or result.get("error_message") or error

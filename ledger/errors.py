@@ -5,6 +5,7 @@ LedgerError                  root: ``.message``
 ├── LedgerTimeout            the node did not answer within ``timeout_seconds``
 ├── AccountNotFound          rippled ``actNotFound``; ``.address``
 ├── TransactionNotFound      rippled ``txnNotFound``; ``.tx_hash``
+├── ChannelNotFound          rippled ``entryNotFound`` for a channel id; ``.channel_id``
 ├── InvalidAddress           not a valid classic or X-address; ``.address``
 ├── InvalidTransactionHash   not 64 hex digits; ``.tx_hash``
 └── LedgerRequestFailed      any other rippled error; ``.error`` is rippled's code
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 __all__ = [
     "AccountNotFound",
+    "ChannelNotFound",
     "InvalidAddress",
     "InvalidTransactionHash",
     "LedgerError",
@@ -62,6 +64,18 @@ class TransactionNotFound(LedgerError):
             "before reaching a ledger, or is older than the history this node keeps"
         )
         self.tx_hash = tx_hash
+
+
+class ChannelNotFound(LedgerError):
+    """No payment channel with this id exists in the validated ledger."""
+
+    def __init__(self, channel_id: str, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or f"no payment channel {channel_id} exists: the id may be mistyped, or the "
+            "channel has closed and left the ledger"
+        )
+        self.channel_id = channel_id
 
 
 class InvalidAddress(LedgerError):

@@ -109,6 +109,25 @@ class ChannelState:
             destination_tag=_optional_int(channel.get("destination_tag")),
         )
 
+    @classmethod
+    def from_ledger_entry(cls, node: dict[str, Any]) -> ChannelState:
+        """From a ``PayChannel`` ledger entry (``ledger_entry``'s ``node``)."""
+        return cls.from_rpc(
+            {
+                "channel_id": node["index"],
+                "account": node["Account"],
+                "destination_account": node["Destination"],
+                "amount": node["Amount"],
+                "balance": node.get("Balance", 0),
+                "settle_delay": node["SettleDelay"],
+                "public_key_hex": node.get("PublicKey", ""),
+                "expiration": node.get("Expiration"),
+                "cancel_after": node.get("CancelAfter"),
+                "source_tag": node.get("SourceTag"),
+                "destination_tag": node.get("DestinationTag"),
+            }
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class TransactionStatus:

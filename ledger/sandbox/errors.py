@@ -21,6 +21,7 @@ RPC_ERRORS: dict[str, tuple[int, str]] = {
     "actNotFound": (19, "Account not found."),
     "channelAmtMalformed": (46, "Payment channel amount is malformed."),
     "channelMalformed": (45, "Payment channel is malformed."),
+    "entryNotFound": (98, "Entry not found."),
     "internal": (73, "Internal error."),
     "invalidParams": (31, "Invalid parameters."),
     "lgrNotFound": (21, "ledgerNotFound"),
@@ -28,6 +29,7 @@ RPC_ERRORS: dict[str, tuple[int, str]] = {
     "notStandAlone": (36, "Operation valid in debug mode only."),
     "publicMalformed": (62, "Public key is malformed."),
     "txnNotFound": (29, "Transaction not found."),
+    "unexpectedLedgerType": (99, "Unexpected ledger type."),
     "unknownCmd": (32, "Unknown method."),
     "invalid_API_version": (6, "API version is not valid."),
 }

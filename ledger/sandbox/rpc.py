@@ -193,6 +193,31 @@ def _channel_json(key: str, entry: dict[str, Any]) -> dict[str, Any]:
     return channel
 
 
+def ledger_entry(node: SandboxNode, params: Params) -> dict[str, Any]:
+    """One ledger entry by ``index`` or ``payment_channel`` id (the only lookups supported)."""
+    field = next((f for f in ("payment_channel", "index") if f in params), None)
+    if field is None:
+        raise RpcError(
+            "invalidParams", "the sandbox looks entries up by 'payment_channel' or 'index'"
+        )
+    key = params[field]
+    if not isinstance(key, str) or len(key) != 64 or not _is_hex(key):
+        raise RpcError("invalidParams", f"Invalid field '{field}'.")
+    validated, index = _select(node, params)
+    source = node.state.validated_entries if validated else node.state.entries
+    entry = source.get(key.upper())
+    if entry is None:
+        raise RpcError("entryNotFound")
+    if field == "payment_channel" and entry.get("LedgerEntryType") != "PayChannel":
+        raise RpcError("unexpectedLedgerType")
+    return {
+        "index": key.upper(),
+        **_ledger_fields(node, validated, index),
+        "node": {**entry, "index": key.upper()},
+        "validated": validated,
+    }
+
+
 def _base58_key(public_key_hex: str) -> str:
     from xrpl.core.addresscodec import encode_account_public_key
 
@@ -532,6 +557,7 @@ METHODS: dict[str, Handler] = {
     "ledger_accept": ledger_accept,
     "ledger_closed": ledger_closed,
     "ledger_current": ledger_current,
+    "ledger_entry": ledger_entry,
     "sandbox_clock": sandbox_clock,
     "server_info": server_info,
     "server_state": server_state,

@@ -31,6 +31,8 @@ from xrpl.wallet import Wallet
 
 from ledger import (
     AccountNotFound,
+    ChannelNotFound,
+    InvalidTransactionHash,
     LedgerClient,
     TransactionNotFound,
     claim_signing_bytes,
@@ -323,6 +325,23 @@ async def test_demo_channels_read_as_their_described_state(demo_ledger: LedgerCl
             assert channel.expiration > now
         elif demo_channel.state == "past_cancel_after":
             assert channel.cancel_after is not None and channel.cancel_after < now
+
+
+async def test_a_channel_is_looked_up_by_its_id_alone(demo_ledger: LedgerClient) -> None:
+    from ledger.sandbox.demo import DEMO
+
+    demo_channel = DEMO.channel("bruno_theo")
+    payer = DEMO.account("bruno").address
+    listed = {c.channel_id: c for c in await demo_ledger.channels(payer)}
+    by_id = await demo_ledger.channel(demo_channel.channel_id.lower())
+    assert by_id == listed[demo_channel.channel_id]
+    with pytest.raises(ChannelNotFound, match="no payment channel") as closed:
+        await demo_ledger.channel(DEMO.channel("alice_sol").channel_id)
+    assert closed.value.channel_id == DEMO.channel("alice_sol").channel_id
+    with pytest.raises(ChannelNotFound):  # an account root is not a channel
+        await demo_ledger.channel(DEMO.transactions["payment"])
+    with pytest.raises(InvalidTransactionHash, match="not a channel id"):
+        await demo_ledger.channel("94DA3DE1")
 
 
 async def test_demo_transactions_are_explained(demo_ledger: LedgerClient) -> None:

@@ -80,6 +80,13 @@ async def test_create_locks_funds_and_adds_an_owned_object(node: Node) -> None:
     }
     assert channel["public_key"].startswith("a")
     assert await _channels(node, creator.address) == []  # listed for the source only
+    entry = await node.call("ledger_entry", payment_channel=channel_id, ledger_index="validated")
+    assert entry["index"] == channel_id and entry["validated"] is True
+    assert entry["node"]["LedgerEntryType"] == "PayChannel"
+    assert (entry["node"]["Account"], entry["node"]["Amount"]) == (payer.address, str(20 * XRP))
+    assert entry["node"]["index"] == channel_id
+    root = await node.call("ledger_entry", payment_channel=account["index"])
+    assert root["error"] == "unexpectedLedgerType"
 
 
 async def test_create_refusals(node: Node) -> None:

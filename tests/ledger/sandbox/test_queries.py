@@ -106,6 +106,13 @@ async def test_not_found_and_malformed(node: Node) -> None:
     assert unknown_method["request"]["command"] == "make_me_rich"
     old = await node.client.request(Ledger(ledger_index=1_000_000))
     assert old.result["error"] == "lgrNotFound"
+    no_entry = await node.call("ledger_entry", payment_channel="CD" * 32)
+    assert (no_entry["error"], no_entry["error_code"]) == ("entryNotFound", 98)
+    bad_id = await node.call("ledger_entry", payment_channel="not hex")
+    assert (bad_id["error"], bad_id["error_message"]) == (
+        "invalidParams",
+        "Invalid field 'payment_channel'.",
+    )
 
 
 async def test_ledger_and_server_methods(node: Node) -> None:
