@@ -14,6 +14,7 @@ from typing import TypeVar
 from bot.config import get_settings
 from ledger import (
     AccountNotFound,
+    ChannelNotFound,
     InvalidAddress,
     InvalidTransactionHash,
     LedgerClient,
@@ -75,7 +76,12 @@ async def lookup(call: Callable[[LedgerClient], Awaitable[T]]) -> T:
 def is_outage(error: LedgerError) -> bool:
     """The node could not answer (as opposed to answering "not found" or "invalid")."""
     return not isinstance(
-        error, AccountNotFound | TransactionNotFound | InvalidAddress | InvalidTransactionHash
+        error,
+        AccountNotFound
+        | TransactionNotFound
+        | ChannelNotFound
+        | InvalidAddress
+        | InvalidTransactionHash,
     )
 
 
@@ -93,6 +99,12 @@ def problem_text(error: LedgerError) -> str:
             "was never submitted, was rejected before reaching a ledger (check your wallet for an "
             "error), is still on its way (wait a few seconds and ask again), or the hash was "
             "copied from a different network (testnet vs mainnet)."
+        )
+    if isinstance(error, ChannelNotFound):
+        return (
+            f"No open payment channel has the id {error.channel_id}. Check that you copied the "
+            "whole id; a channel that has already closed is no longer on the ledger (its closing "
+            "transaction is: send me that transaction's hash, or the address that paid into it)."
         )
     if isinstance(error, InvalidAddress | InvalidTransactionHash):
         return f"That doesn't look right: {error.message}."

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var/rasa var/log
-files=$(find bot/config.yml bot/domain.yml bot/domain bot/data bot/nlu_features.py -type f 2>/dev/null | sort || true)
+files=$(find bot/config.yml bot/domain.yml bot/domain bot/data bot/nlu_features.py bot/nlu_signals.py -type f 2>/dev/null | sort || true)
 if [ -z "$files" ]; then echo "[setup] no Rasa project in bot/ yet"; exit 0; fi
 hash=$(cat $files | sha256sum | cut -c1-16)
 model="var/rasa/model-$hash.tar.gz"

@@ -32,6 +32,9 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
             dispatcher.utter_message(text=checked.correction)
             return []
         wanted = checked.value
+        if not entity_values(tracker, "address"):
+            # an id is enough: the channel itself names its payer
+            return await _answer_channel(dispatcher, tracker, wanted)
     address, events = resolve_address(dispatcher, tracker, "channels")
     if address is None:
         await knowledge_aside(dispatcher, tracker)
@@ -73,6 +76,25 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         lines.append(f"...and {len(channels) - _MAX_SHOWN} more channels.")
     dispatcher.utter_message(text="\n".join(lines))
     return events + remember(tracker, channels=[as_json(c) for c in channels[:10]])
+
+
+async def _answer_channel(
+    dispatcher: CollectingDispatcher, tracker: Tracker, channel_id: str
+) -> list[EventType]:
+    """One channel looked up by its id, whoever pays into it."""
+    settings = get_settings()
+    now = datetime.now(UTC)
+    since = now - timedelta(days=settings.spending_window_days)
+    try:
+        channel = await lookup(lambda ledger: ledger.channel(channel_id))
+        page = await lookup(lambda ledger: ledger.history(channel.account, limit=100, since=since))
+    except LedgerError as error:
+        return answer_failure(dispatcher, tracker, error, f"channel {channel_id}")
+    claims = [t for t in page.transactions if t.tx_type == "PaymentChannelClaim"]
+    rate = spending_rate_per_day(channel, claims, settings.spending_window_days, now)
+    text = channel_text(channel, rate, settings.channel_low_fraction)
+    dispatcher.utter_message(text=f"{text} It is funded by {channel.account}.")
+    return remember(tracker, channels=[as_json(channel)])
 
 
 class ActionChannelStatus(Action):

@@ -125,7 +125,7 @@ def _help_message(best: Any) -> dict[str, Any]:
 # Words that say a secret is already exposed or funds are already moving, as opposed to a
 # question about staying safe ("is this link phishing?", "how do I protect my seed?").
 _COMPROMISE = re.compile(
-    r"\b(hack(ed|ing)?|stol(e|en)|steal(ing)?|leak(ed)?|compromised|drain(ed|ing)?|emptied|"
+    r"\b(hack(ed|ing)?|stol(e|en)|steal(ing)?|leak(ed)?|compromised|drain(ed|ing)?|emptied|taken over|"
     r"emptying|gone|missing|(gave|shared|typed|entered|posted|sent)\b.{0,30}\b(seed|secret|"
     r"recovery|private key|keys?)|(someone|somebody|they|a scammer)\b.{0,20}\b(has|have|got|"
     r"knows?|logged)\b)",

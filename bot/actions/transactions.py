@@ -61,7 +61,20 @@ async def answer_transaction(dispatcher: CollectingDispatcher, tracker: Tracker)
     return events + remember(tracker, transactions=as_json(tx))
 
 
+# "I sent some XRP to my friend at r..., did it arrive?": the typed address is the recipient
+_I_SENT = re.compile(
+    r"\b(i|we|i've|ive|i have)\b[^.?!]{0,15}\b(sent|send|paid|pay|tipped|transferred)\b",
+    re.IGNORECASE,
+)
+
+
 async def answer_history(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    typed = entity_values(tracker, "address")
+    wallets = linked_wallets(tracker)
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if typed and wallets and typed[-1] not in wallets and _I_SENT.search(text):
+        # the user's own payments to that address, not the recipient's history
+        return await answer_payment_check(dispatcher, tracker)
     address, events = resolve_address(dispatcher, tracker, "history")
     if address is None:
         await knowledge_aside(dispatcher, tracker)

@@ -40,6 +40,31 @@ async def test_one_channel_by_id(on_demo: str) -> None:
     assert turn.text.count("Channel ") == 1
 
 
+async def test_a_channel_id_alone_is_enough(on_demo: str) -> None:
+    channel = DEMO.channel("bruno_theo").channel_id
+    turn = (
+        await Conversation()
+        .say(f"whats left in {channel.lower()}", "channel_status", {"hash": channel.lower()})
+        .run(ActionChannelStatus())
+    )
+    assert "funded 50 XRP, paid out 46 XRP, remaining 4 XRP" in turn.text
+    assert f"It is funded by {DEMO.account('bruno').address}." in turn.text
+    assert "almost used up" in turn.text
+    assert "Which XRP Ledger address" not in turn.text
+
+
+async def test_a_closed_channel_id_is_explained_not_an_error(on_demo: str) -> None:
+    channel = DEMO.channel("alice_sol").channel_id
+    turn = (
+        await Conversation()
+        .say(f"status of channel {channel}", "channel_status", {"hash": channel})
+        .run(ActionChannelStatus())
+    )
+    assert f"No open payment channel has the id {channel}" in turn.text
+    assert "already closed" in turn.text
+    assert not turn.buttons  # not an outage: no hand-off offered
+
+
 async def test_malformed_channel_id_is_corrected(on_demo: str) -> None:
     chat = Conversation(metadata={"wallets": [DEMO.account("alice").address]})
     turn = await chat.say("channel 94DA3D", "channel_status", {"hash": "94DA3DE1A73AD3E531"}).run(

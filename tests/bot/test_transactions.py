@@ -78,3 +78,15 @@ async def test_payment_to_a_creator_answered_from_the_channel(on_demo: str) -> N
     ).run(ActionPaymentCheck())
     assert "paid out 36 XRP of 100 XRP" in turn.text
     assert "64 XRP is left" in turn.text
+
+
+async def test_sent_to_an_address_is_answered_from_the_users_side(on_demo: str) -> None:
+    bruno = DEMO.account("bruno").address
+    chat = Conversation(metadata={"wallets": [ALICE]})
+    turn = await chat.say(
+        f"I sent a friend some XRP at {bruno} a while ago, did he get it?",
+        "transaction_history",
+        {"address": bruno},
+    ).run(ActionTransactionHistory())
+    assert "Your 10 XRP to rBXmDp" in turn.text and "went through" in turn.text
+    assert f"of {bruno}" not in turn.text  # not the friend's own history

@@ -1,0 +1,177 @@
+"""Unmistakable requests that must reach a person, whatever the intent model makes of the rest.
+
+The intent model reads a whole message. A long, polite message that tells a story about a
+payment ("two weeks ago I paid a creator 20 XRP ... I'd like my XRP refunded please") is
+mostly about a payment, so it may be read as a payment check, and the user who asked for
+their money back gets a transaction answer instead of a person. Escalation must not depend on
+how much else the user wrote, so a few phrasings that can only mean "I want my money back" or
+"let me talk to a person" decide the intent on their own:
+
+- a secret or wallet said to be stolen, hacked or drained, now: ``account_security`` (whose
+  answer hands a theft under way to a person at once);
+- payments the user says they never made, or a scam they fell for: ``fraud_report``;
+- a refund demand, a double charge or a chargeback: ``dispute``;
+- a person asked for in so many words ("connect me with a live agent"): ``human_request``.
+
+:class:`EscalationSignals` runs after the intent classifier and the fallback classifier and
+replaces their intent only when one of these phrasings is present and the model did not
+already choose an intent that hands off. Questions *about* refunds ("how do refunds work?"),
+hypotheticals ("if I wanted a refund...") and "are you a real person?" are left to the model.
+
+This module must import nothing from the rest of ``bot`` (it runs inside ``.venv-rasa``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["HANDOFF_INTENTS", "escalation_signal"]
+
+HANDOFF_INTENTS = frozenset(
+    {"human_request", "complaint", "fraud_report", "dispute", "account_security"}
+)
+
+_COMPROMISED = re.compile(
+    r"\b(my|our)\s+(account|wallet|seed|secret|secret key|private key|keys?|recovery phrase|"
+    r"xrp|funds|channel)\b[^.?!]{0,25}\b(was|were|is|are|got|has been|have been|been|being)\s+"
+    r"(hacked|stolen|compromised|leaked|drained|emptied|taken over)\b"
+    r"|\b(someone|somebody|a scammer|a hacker|they)\b[^.?!]{0,20}\b(stole|has stolen|took|"
+    r"is draining|drained|emptied|hacked|got into)\b[^.?!]{0,20}\b(my|our)\b",
+    re.IGNORECASE,
+)
+
+_FRAUD = re.compile(
+    r"\b(didn'?t|did not|never|dont|don'?t)\s+(authori[sz]e|approve|sign|make|send|recogni[sz]e)\b"
+    r"[^.?!]{0,30}\b(claims?|payments?|transactions?|transfers?|tips?|charges?)\b"
+    r"|\b(claims?|payments?|transactions?|transfers?|tips?|charges?)\b[^.?!]{0,30}\b(i|we)\s+"
+    r"(never|didn'?t|did not)\s+(authori[sz]ed?|approved?|signed|sign|made|make|sent|send)\b"
+    r"|\bunauthori[sz]ed\b"
+    r"|\b(i|we)\b[^.?!]{0,20}\b(got|was|were|been|have been|am being)\s+"
+    r"(scammed|defrauded|robbed|ripped off|phished)\b",
+    re.IGNORECASE,
+)
+
+_REFUND_DEMAND = re.compile(
+    r"\b(i|we|i'd|i'm|im)\b[^.?!]{0,40}?"
+    r"\b(want|wants|need|needs|would like|'d like|like|demand|demanding|request|requesting|"
+    r"expect|deserve|asking for|ask for)\b[^.?!]{0,40}?"
+    r"\b(refund|refunded|reimburse|reimbursed|reimbursement|money back)\b"
+    r"|\brefund (me|it|this|that|the|my)\b"
+    r"|\b(give|send|return) (me )?(back )?my (money|xrp)( back)?\b"
+    r"|\b(charged|billed|paid|debited|taken|deducted)\b[^.?!]{0,30}\b(twice|two times|double|2x)\b"
+    r"|\bdouble[- ]?(charged|billed|charge|payment)\b"
+    r"|\bcharge ?back\b"
+    r"|\b(open|file|raise|start|make)\b[^.?!]{0,12}\bdispute\b"
+    r"|\bi\b[^.?!]{0,15}\b(want|wish|would like|'d like|need) to dispute\b",
+    re.IGNORECASE,
+)
+
+_PERSON_REQUEST = re.compile(
+    r"\b(speak|speaking|talk|talking|chat|chatting|connect|transfer|escalate|hand me|"
+    r"get me|put me through|reach|contact)\b[^.?!]{0,30}?"
+    r"\b(human|humans|person|people|agent|someone|somebody|representative|rep|staff|operator|"
+    r"support team|team member|manager|supervisor|employee)\b"
+    r"|\b(live|real|actual)\s+(agent|person|human|support|chat|people|operator|someone)\b"
+    r"|^\W*(a\s+)?(human|person|agent|representative|operator)\W*(please|pls|plz|now)?\W*$",
+    re.IGNORECASE,
+)
+
+# "are you a real person?", "am I talking to a human?", "is this chat run by a person?"
+_ASKS_IF_BOT = re.compile(
+    r"\b(are|r)\s+(you|u)\b[^.?!]{0,20}\b(human|person|bot|robot|ai|machine|real|live)\b"
+    r"|\bam i\b[^.?!]{0,25}\b(talking|chatting|speaking|writing)\b"
+    r"|\bis (this|it)\b[^.?!]{0,20}\b(human|person|bot|robot|ai|machine|real|live)\b"
+    r"|\b(behind|run by|operated by|answered by)\b",
+    re.IGNORECASE,
+)
+
+_NOT_WANTED = re.compile(
+    r"\b(don'?t|do not|dont|no need to|never|without)\b[^.?!]{0,20}"
+    r"\b(want|need|speak|talk|chat|contact|bother)\b",
+    re.IGNORECASE,
+)
+
+_HYPOTHETICAL = re.compile(
+    r"\b(if i|if we|in case|what if|hypothetically|just wondering|would i be able|"
+    r"how do refunds|how does a refund|refund policy|policy on refunds)\b",
+    re.IGNORECASE,
+)
+
+
+# "what should I do if my seed is stolen?" prepares for a theft; nothing has happened yet.
+_SUPPOSED = re.compile(r"\b(if|in case|hypothetically|just wondering|suppose|supposing)\b", re.I)
+
+
+# "I want to close the channel and get my money back" is about closing, not a refund
+_CLOSING_TO_GET_BACK = re.compile(
+    r"\bclos\w*\b[^.?!]{0,30}\b(and|to)\s+get\s+(my|the)\s+(money|xrp)\s+back\b", re.I
+)
+
+
+def escalation_signal(text: str) -> str | None:
+    """The hand-off intent ``text`` asks for unmistakably, else None."""
+    if not text or text.startswith("/"):
+        return None
+    if _COMPROMISED.search(text) and not _SUPPOSED.search(text):
+        return "account_security"
+    if _FRAUD.search(text) and not _SUPPOSED.search(text):
+        return "fraud_report"
+    if (
+        _REFUND_DEMAND.search(text)
+        and not _HYPOTHETICAL.search(text)
+        and not _CLOSING_TO_GET_BACK.search(text)
+    ):
+        return "dispute"
+    if (
+        _PERSON_REQUEST.search(text)
+        and not _ASKS_IF_BOT.search(text)
+        and not _NOT_WANTED.search(text)
+    ):
+        return "human_request"
+    return None
+
+
+try:  # Rasa's component API exists only in .venv-rasa
+    from rasa.engine.graph import ExecutionContext, GraphComponent
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+    from rasa.engine.storage.resource import Resource
+    from rasa.engine.storage.storage import ModelStorage
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+except ImportError:
+    RASA = False
+else:
+    RASA = True
+
+if RASA:
+
+    @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+    class EscalationSignals(GraphComponent):
+        """Sets a hand-off intent when the message asks for one unmistakably."""
+
+        @classmethod
+        def create(
+            cls,
+            config: dict[str, Any],
+            model_storage: ModelStorage,
+            resource: Resource,
+            execution_context: ExecutionContext,
+        ) -> EscalationSignals:
+            return cls()
+
+        def process(self, messages: list[Message]) -> list[Message]:
+            for message in messages:
+                current = (message.get(INTENT) or {}).get("name")
+                if current in HANDOFF_INTENTS:
+                    continue
+                signal = escalation_signal(message.get(TEXT) or "")
+                if signal is None:
+                    continue
+                intent = {"name": signal, "confidence": 1.0}
+                ranking = [
+                    r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != signal
+                ]
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+            return messages

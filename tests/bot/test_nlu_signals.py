@@ -1,0 +1,94 @@
+"""The phrasings that escalate on their own, and the look-alikes that must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu_signals import escalation_signal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my wallet got hacked",
+        "I think my seed was stolen, there are transfers I don't know",
+        "someone is draining my channel right now",
+        "Our account has been compromised!!",
+    ],
+)
+def test_a_theft_under_way_is_account_security(text: str) -> None:
+    assert escalation_signal(text) == "account_security"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there are claims on my channel I never signed",
+        "I didn't authorize these payments",
+        "unauthorized transaction on my account",
+        "i think i got scammed by a fake creator",
+    ],
+)
+def test_payments_not_made_are_fraud_reports(text: str) -> None:
+    assert escalation_signal(text) == "fraud_report"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want a refund",
+        "i need my money back for that tip, the post was deleted the next day",
+        "Hello, last month I subscribed to a musician and paid for a full album through my "
+        "channel. The album was never uploaded and I would like to be reimbursed please.",
+        "please refund me, this is not what I paid for",
+        "I was billed twice for the same video",
+        "got double charged yesterday",
+        "I'd like to open a dispute about a claim",
+        "i wish to dispute a payment to a creator",
+        "give me back my money",
+        "how do I file a chargeback",
+    ],
+)
+def test_refund_demands_are_disputes(text: str) -> None:
+    assert escalation_signal(text) == "dispute"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I speak to a human",
+        "Connect me with a live agent.",
+        "after all this I'd really prefer talking to someone from your team",
+        "is there a real person I could chat with",
+        "human please",
+        "agent",
+        "Could you transfer me to a representative",
+    ],
+)
+def test_a_person_asked_for_is_a_human_request(text: str) -> None:
+    assert escalation_signal(text) == "human_request"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do refunds work here?",
+        "what should I do if my seed is stolen?",
+        "how do I keep my wallet from getting hacked",
+        "is this site a scam?",
+        "what happens if I never sign another claim",
+        "what is your refund policy",
+        "if I wanted a refund, who would I ask?",
+        "when do I get my XRP back after closing a channel",
+        "are you a real person?",
+        "r u a bot or a human",
+        "I don't want to talk to a person, just tell me my balance",
+        "how do I connect my wallet",
+        "what's my balance",
+        "did my payment to mira go through?",
+        "/human_request",
+        "",
+    ],
+)
+def test_questions_and_look_alikes_are_left_to_the_model(text: str) -> None:
+    assert escalation_signal(text) is None
