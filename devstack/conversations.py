@@ -327,10 +327,15 @@ def _widget_signer(secrets_dir: Path) -> Any:
     return sign
 
 
-def run(path: Path, out: Path | None) -> dict[str, Any]:
+def run(path: Path, out: Path | None, only: list[str] | None = None) -> dict[str, Any]:
     from devstack.stack import Stack, settings_on_free_ports
 
     conversations = load_conversations(path)
+    if only:
+        unknown = sorted(set(only) - {c.id for c in conversations})
+        if unknown:
+            raise ConversationFileError(f"{path}: no conversation with the id {', '.join(unknown)}")
+        conversations = [c for c in conversations if c.id in only]
     print(f"\n== conversations: {len(conversations)} from {path} ==", flush=True)
     settings = settings_on_free_ports(
         log_dir=ROOT / "var" / "log" / "conversations",
@@ -368,9 +373,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("conversations", type=Path, help="YAML file of conversations")
     parser.add_argument("--out", type=Path, default=None, help="write the JSON report here")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument(
+        "--only", nargs="+", metavar="ID", help="play only these conversations (by id)"
+    )
     args = parser.parse_args(argv)
     try:
-        result = run(args.conversations, args.out)
+        result = run(args.conversations, args.out, args.only)
     except ConversationFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

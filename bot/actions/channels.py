@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.identifiers import answer_identifier
 from bot.actions.knowledge import knowledge_aside
 from bot.config import get_settings
 from bot.context import entity_values, remember
@@ -34,7 +35,7 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         wanted = checked.value
         if not entity_values(tracker, "address"):
             # an id is enough: the channel itself names its payer
-            return await _answer_channel(dispatcher, tracker, wanted)
+            return await answer_identifier(dispatcher, tracker, wanted, "channel")
     address, events = resolve_address(dispatcher, tracker, "channels")
     if address is None:
         await knowledge_aside(dispatcher, tracker)
@@ -76,25 +77,6 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         lines.append(f"...and {len(channels) - _MAX_SHOWN} more channels.")
     dispatcher.utter_message(text="\n".join(lines))
     return events + remember(tracker, channels=[as_json(c) for c in channels[:10]])
-
-
-async def _answer_channel(
-    dispatcher: CollectingDispatcher, tracker: Tracker, channel_id: str
-) -> list[EventType]:
-    """One channel looked up by its id, whoever pays into it."""
-    settings = get_settings()
-    now = datetime.now(UTC)
-    since = now - timedelta(days=settings.spending_window_days)
-    try:
-        channel = await lookup(lambda ledger: ledger.channel(channel_id))
-        page = await lookup(lambda ledger: ledger.history(channel.account, limit=100, since=since))
-    except LedgerError as error:
-        return answer_failure(dispatcher, tracker, error, f"channel {channel_id}")
-    claims = [t for t in page.transactions if t.tx_type == "PaymentChannelClaim"]
-    rate = spending_rate_per_day(channel, claims, settings.spending_window_days, now)
-    text = channel_text(channel, rate, settings.channel_low_fraction)
-    dispatcher.utter_message(text=f"{text} It is funded by {channel.account}.")
-    return remember(tracker, channels=[as_json(channel)])
 
 
 class ActionChannelStatus(Action):

@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.inform import answer_inform, is_bare_identifier
 from bot.actions.knowledge import knowledge_answer
-from bot.context import entity_values
+from bot.context import entity_values, linked_wallets
 from bot.replies import HUMAN_BUTTON
 
 __all__ = ["INTENT_LABELS", "ActionClarify", "failed_attempts"]
@@ -44,6 +44,10 @@ INTENT_LABELS: dict[str, str] = {
     "complaint": "Make a complaint",
 }
 _NEUTRAL = {"nlu_fallback", "something_else", "affirm", "deny", "inform", "out_of_scope"}
+_HANDOFF = {"human_request", "complaint", "fraud_report", "dispute", "account_security"}
+# Questions answered from the user's own ledger state: when one of these is the likeliest
+# meaning and there is an account to look at, looking costs the user nothing.
+_LEDGER_QUESTIONS = {"check_balance", "transaction_history", "payment_check", "channel_status"}
 _SOMETHING_ELSE = {"title": "Something else", "payload": "/something_else"}
 
 
@@ -60,6 +64,28 @@ def failed_attempts(tracker: Tracker) -> int:
         elif intent not in {"something_else", "deny"}:
             break
     return count
+
+
+def _likeliest(tracker: Tracker) -> list[str]:
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    names = [str(item.get("name")) for item in ranking]
+    return [n for n in names if n not in _NEUTRAL and n in INTENT_LABELS][:2]
+
+
+async def _answer_ledger_question(
+    intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    from bot.actions.balance import answer_balance
+    from bot.actions.channels import answer_channels
+    from bot.actions.transactions import answer_history, answer_payment_check
+
+    if intent == "check_balance":
+        return await answer_balance(dispatcher, tracker)
+    if intent == "channel_status":
+        return await answer_channels(dispatcher, tracker)
+    if intent == "payment_check":
+        return await answer_payment_check(dispatcher, tracker)
+    return await answer_history(dispatcher, tracker)
 
 
 def _guesses(tracker: Tracker) -> list[dict[str, Any]]:
@@ -96,6 +122,21 @@ class ActionClarify(Action):
         ):
             return await answer_inform(dispatcher, tracker)
         guesses = _guesses(tracker)
+        likeliest = _likeliest(tracker)
+        if (
+            likeliest
+            and likeliest[0] in _LEDGER_QUESTIONS
+            and not _HANDOFF & set(likeliest)
+            and (entity_values(tracker, "address") or linked_wallets(tracker))
+        ):
+            # "did my tip to theo go through? his address is r...": probably a payment check,
+            # and the answer shows at once whether it was; the other meaning stays a click away.
+            events = await _answer_ledger_question(likeliest[0], dispatcher, tracker)
+            dispatcher.utter_message(
+                text="If you meant something else, pick one below.",
+                buttons=[*guesses[1:], _SOMETHING_ELSE],
+            )
+            return events
         question = str((tracker.latest_message or {}).get("text") or "").strip()
         answer = await knowledge_answer(question)
         if answer is not None:

@@ -10,11 +10,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.identifiers import answer_identifier
 from bot.actions.knowledge import knowledge_aside
 from bot.config import get_settings
 from bot.context import entity_values, linked_wallets, remember
 from bot.entities import check_address
-from bot.formatting import as_json, history_line, short, transaction_text
+from bot.formatting import as_json, history_line, short
 from bot.ledger_access import lookup
 from bot.replies import answer_failure, latest_hash, resolve_address
 from ledger import LedgerError, drops_to_xrp_text
@@ -53,12 +54,7 @@ async def answer_transaction(dispatcher: CollectingDispatcher, tracker: Tracker)
     if tx_hash is None:
         await knowledge_aside(dispatcher, tracker)
         return events
-    try:
-        tx = await lookup(lambda ledger: ledger.transaction(tx_hash))
-    except LedgerError as error:
-        return events + answer_failure(dispatcher, tracker, error, f"transaction {tx_hash}")
-    dispatcher.utter_message(text=transaction_text(tx))
-    return events + remember(tracker, transactions=as_json(tx))
+    return events + await answer_identifier(dispatcher, tracker, tx_hash, "transaction")
 
 
 # "I sent some XRP to my friend at r..., did it arrive?": the typed address is the recipient

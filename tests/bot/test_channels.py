@@ -62,7 +62,19 @@ async def test_a_closed_channel_id_is_explained_not_an_error(on_demo: str) -> No
     )
     assert f"No open payment channel has the id {channel}" in turn.text
     assert "already closed" in turn.text
+    assert "It isn't a transaction hash either." in turn.text
     assert not turn.buttons  # not an outage: no hand-off offered
+
+
+async def test_a_transaction_hash_given_as_a_channel_shows_the_transaction(on_demo: str) -> None:
+    created = DEMO.transactions["channel_create"]
+    turn = (
+        await Conversation()
+        .say(f"how much is left in {created}", "channel_status", {"hash": created})
+        .run(ActionChannelStatus())
+    )
+    assert "validated" in turn.text and "100 XRP" in turn.text
+    assert "No open payment channel" not in turn.text
 
 
 async def test_malformed_channel_id_is_corrected(on_demo: str) -> None:

@@ -32,9 +32,38 @@ async def test_entities_of_the_unclear_message_are_kept_in_the_buttons() -> None
         f"stuff with {address} and then some other things",
         "nlu_fallback",
         {"address": address},
-        ranking=RANKING,
+        ranking=[("nlu_fallback", 0.45), ("fees_reserves", 0.41), ("check_balance", 0.3)],
     ).run(ActionClarify())
-    assert turn.buttons[0]["payload"] == f'/check_balance{{"address": "{address}"}}'
+    assert turn.buttons[1]["payload"] == f'/check_balance{{"address": "{address}"}}'
+
+
+async def test_a_likely_ledger_question_with_an_account_is_answered(on_demo: str) -> None:
+    theo = DEMO.account("theo").address
+    chat = Conversation(metadata={"wallets": [DEMO.account("bruno").address]})
+    ranking = [("nlu_fallback", 0.45), ("payment_check", 0.38), ("channel_status", 0.3)]
+    turn = await chat.say(
+        f"did my tip to theo go through? his address is {theo}",
+        "nlu_fallback",
+        {"address": theo},
+        ranking=ranking,
+    ).run(ActionClarify())
+    assert "has paid out 46 XRP of 50 XRP to the creator" in turn.text
+    assert "If you meant something else, pick one below." in turn.text
+    assert [b["title"] for b in turn.buttons] == ["My payment channels", "Something else"]
+
+
+async def test_a_likely_ledger_question_next_to_a_hand_off_is_not_answered() -> None:
+    chat = Conversation(metadata={"wallets": [DEMO.account("bruno").address]})
+    ranking = [("nlu_fallback", 0.45), ("channel_status", 0.38), ("complaint", 0.3)]
+    turn = await chat.say("my channel, seriously??", "nlu_fallback", ranking=ranking).run(
+        ActionClarify()
+    )
+    assert "I'm not sure I understood" in turn.text
+    assert [b["title"] for b in turn.buttons] == [
+        "My payment channels",
+        "Make a complaint",
+        "Something else",
+    ]
 
 
 async def test_second_miss_in_a_row_offers_a_person() -> None:

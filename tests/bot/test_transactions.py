@@ -90,3 +90,17 @@ async def test_sent_to_an_address_is_answered_from_the_users_side(on_demo: str) 
     ).run(ActionTransactionHistory())
     assert "Your 10 XRP to rBXmDp" in turn.text and "went through" in turn.text
     assert f"of {bruno}" not in turn.text  # not the friend's own history
+
+
+async def test_a_channel_id_given_as_a_transaction_shows_the_channel(on_demo: str) -> None:
+    channel = DEMO.channel("alice_mira").channel_id
+    text = await _status(channel)
+    assert "funded 100 XRP, paid out 36 XRP, remaining 64 XRP" in text
+    assert f"It is funded by {ALICE}." in text
+    assert "was not found" not in text
+
+
+async def test_neither_transaction_nor_channel_says_both(on_demo: str) -> None:
+    text = await _status("AB" * 32)
+    assert f"Transaction {'AB' * 32} was not found" in text
+    assert "It isn't a payment channel id either." in text

@@ -1,0 +1,66 @@
+"""A 64-hex value is a transaction hash or a channel id, and users mix the two up.
+
+"check tx <id>, is my channel open?" gives a channel id as a transaction; "how much can I still
+claim from <hash>?" may give the hash of the transaction that opened the channel. The question
+says which one the user meant to look up first; when the ledger has no such thing, the other
+reading is tried before saying "not found".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.config import get_settings
+from bot.context import remember
+from bot.formatting import as_json, channel_text, spending_rate_per_day, transaction_text
+from bot.ledger_access import lookup, problem_text
+from bot.replies import answer_failure
+from ledger import ChannelNotFound, ChannelState, LedgerError, TransactionNotFound
+
+__all__ = ["answer_identifier", "channel_reply"]
+
+
+async def channel_reply(channel: ChannelState) -> str:
+    """A channel's state, with the running-low estimate from its payer's recent claims."""
+    settings = get_settings()
+    now = datetime.now(UTC)
+    since = now - timedelta(days=settings.spending_window_days)
+    page = await lookup(lambda ledger: ledger.history(channel.account, limit=100, since=since))
+    claims = [t for t in page.transactions if t.tx_type == "PaymentChannelClaim"]
+    rate = spending_rate_per_day(channel, claims, settings.spending_window_days, now)
+    return channel_text(channel, rate, settings.channel_low_fraction)
+
+
+async def answer_identifier(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    value: str,
+    first: Literal["transaction", "channel"],
+) -> list[EventType]:
+    """Answer about ``value`` (64 hex digits, checked): as ``first`` if the ledger has one,
+    else as the other kind; when neither exists, ``first``'s not-found answer."""
+    order = ("transaction", "channel") if first == "transaction" else ("channel", "transaction")
+    not_found: LedgerError | None = None
+    for kind in order:
+        try:
+            if kind == "transaction":
+                tx = await lookup(lambda ledger: ledger.transaction(value))
+                dispatcher.utter_message(text=transaction_text(tx))
+                return remember(tracker, transactions=as_json(tx))
+            channel = await lookup(lambda ledger: ledger.channel(value))
+            text = await channel_reply(channel)
+            dispatcher.utter_message(text=f"{text} It is funded by {channel.account}.")
+            return remember(tracker, channels=[as_json(channel)])
+        except (TransactionNotFound, ChannelNotFound) as error:
+            not_found = not_found or error
+        except LedgerError as error:
+            return answer_failure(dispatcher, tracker, error, f"{kind} {value}")
+    assert not_found is not None
+    other = "a payment channel id" if first == "transaction" else "a transaction hash"
+    dispatcher.utter_message(text=f"{problem_text(not_found)} It isn't {other} either.")
+    return remember(tracker, errors=f"{first} {value}: {not_found.message}")
