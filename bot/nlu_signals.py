@@ -73,6 +73,10 @@ _PERSON_REQUEST = re.compile(
     r"\b(human|humans|person|people|agent|someone|somebody|representative|rep|staff|operator|"
     r"support team|team member|manager|supervisor|employee)\b"
     r"|\b(live|real|actual)\s+(agent|person|human|support|chat|people|operator|someone)\b"
+    r"|\b(prefer|rather|want|wish|like|need)\b[^.?!]{0,40}\bwith\s+(a\s+|an\s+)?(someone|"
+    r"somebody|person|human|agent|representative|staff|team member|real person|member of)\b"
+    r"|\b(someone|somebody|a person|a human|an agent)\s+(from|on|at|in)\s+(your|the)\s+"
+    r"(team|support|staff|company)\b"
     r"|^\W*(a\s+)?(human|person|agent|representative|operator)\W*(please|pls|plz|now)?\W*$",
     re.IGNORECASE,
 )

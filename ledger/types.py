@@ -152,6 +152,9 @@ class TransactionStatus:
     claim_total_drops: int | None = None
     """A channel claim's Balance: the cumulative total the claim authorises, of which only the
     part above what the channel already paid out moves (``amount_drops``)."""
+    channel_closed: bool = False
+    """The transaction removed its payment channel from the ledger (unspent XRP went back to
+    the payer)."""
 
     @classmethod
     def from_rpc(cls, entry: dict[str, Any]) -> TransactionStatus:
@@ -181,6 +184,7 @@ class TransactionStatus:
             claim_total_drops=(
                 _xrp_drops(tx.get("Balance")) if tx_type == "PaymentChannelClaim" else None
             ),
+            channel_closed=(channel_node or {}).get("_kind") == "DeletedNode",
         )
 
 

@@ -14,7 +14,7 @@ from bot.actions.knowledge import knowledge_aside
 from bot.config import get_settings
 from bot.context import entity_values, remember
 from bot.entities import check_hash
-from bot.formatting import as_json, channel_text, spending_rate_per_day
+from bot.formatting import as_json, channel_text, short, spending_rate_per_day
 from bot.ledger_access import lookup
 from bot.replies import answer_failure, resolve_address
 from ledger import LedgerError, TransactionStatus
@@ -45,10 +45,8 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     since = now - timedelta(days=settings.spending_window_days)
     try:
         channels = await lookup(lambda ledger: ledger.channels(address))
-        claims: list[TransactionStatus] = []
-        if channels:
-            page = await lookup(lambda ledger: ledger.history(address, limit=100, since=since))
-            claims = [t for t in page.transactions if t.tx_type == "PaymentChannelClaim"]
+        page = await lookup(lambda ledger: ledger.history(address, limit=100, since=since))
+        claims = [t for t in page.transactions if t.tx_type == "PaymentChannelClaim"]
     except LedgerError as error:
         return events + answer_failure(dispatcher, tracker, error, f"channels of {address}")
     if wanted is not None:
@@ -59,10 +57,16 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
                 "or send the address that funds that channel."
             )
             return events
+    closed = _closed_lately(claims, address, {c.channel_id for c in channels})
     if not channels:
         dispatcher.utter_message(
-            text=f"{address} has no open payment channels. A channel is opened the first time "
-            "you start paying a creator."
+            text="\n".join(
+                [
+                    f"{address} has no open payment channels. A channel is opened the first "
+                    "time you start paying a creator.",
+                    *closed,
+                ]
+            )
         )
         return events + remember(tracker, channels=[])
     lines = [
@@ -75,8 +79,28 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     ]
     if len(channels) > _MAX_SHOWN:
         lines.append(f"...and {len(channels) - _MAX_SHOWN} more channels.")
+    lines += closed
     dispatcher.utter_message(text="\n".join(lines))
     return events + remember(tracker, channels=[as_json(c) for c in channels[:10]])
+
+
+def _closed_lately(history: list[TransactionStatus], payer: str, still_open: set[str]) -> list[str]:
+    """Lines for the payer's channels that closed in the history looked at ("my channel to
+    sol vanished?"): who closed it, when, and that the unspent XRP came back."""
+    lines = []
+    for tx in history:
+        if not tx.channel_closed or not tx.succeeded or tx.channel_id in still_open:
+            continue
+        if tx.counterparty in (None, payer):  # a channel that paid this account, not its own
+            continue
+        when = f" on {tx.close_time:%Y-%m-%d}" if tx.close_time else ""
+        who = "you" if tx.account == payer else f"the creator ({tx.account})"
+        lines.append(
+            f"Your channel {short(tx.channel_id or '?')} to {tx.counterparty} was closed{when} by "
+            f"{who}; it is no longer on the ledger, and the XRP it had not paid out came back to "
+            "your account when it closed."
+        )
+    return lines
 
 
 class ActionChannelStatus(Action):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -65,6 +65,12 @@ async def answer_inform(dispatcher: CollectingDispatcher, tracker: Tracker) -> l
             )
         return []
     wallet = entity_values(tracker, "wallet") or entity_values(tracker, "browser")
+    text = str((tracker.latest_message or {}).get("text") or "")
+    named = " ".join(entity_values(tracker, "wallet") + entity_values(tracker, "browser"))
+    if wallet and len(text.split()) > len(named.split()) + 1:
+        # "gemwallet not detected in firefox": a problem described, not a bare answer
+        form = "wallet_form" if entity_values(tracker, "wallet") else "browser_form"
+        return [FollowupAction(form)]
     if wallet:
         dispatcher.utter_message(
             text=f"Thanks, noted {wallet[0]}. What's the problem: does it fail to connect, "

@@ -168,6 +168,10 @@ class ActionAnswerTopic(Action):
             text = f'From our help centre, "{best.title}": {best.passage} ({best.url})'
         elif best is not None:
             text = f"{scripted}\n{more_in_help_centre(best.title, best.url)}"
+            if intent in TOPIC_ARTICLES and not best.url.endswith(f"/{TOPIC_ARTICLES[intent][0]}"):
+                # the passage that matched, and the topic's own article beside it
+                article, title = TOPIC_ARTICLES[intent]
+                text += f'; see also "{title}": {help_url(article)}'
         elif intent in TOPIC_ARTICLES:
             article, title = TOPIC_ARTICLES[intent]
             text = f"{scripted}\n{more_in_help_centre(title, help_url(article))}"

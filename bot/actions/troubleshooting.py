@@ -14,6 +14,13 @@ from bot.context import remember
 from bot.knowledge import help_url, more_in_help_centre
 
 __all__ = [
+    "ActionAskBrowserFormBrowser",
+    "ActionAskBrowserFormErrorText",
+    "ActionAskBrowserFormTriedSteps",
+    "ActionAskWalletFormBrowser",
+    "ActionAskWalletFormErrorText",
+    "ActionAskWalletFormTriedSteps",
+    "ActionAskWalletFormWallet",
     "ActionTroubleshootBrowser",
     "ActionTroubleshootWallet",
     "ValidateBrowserForm",
@@ -180,6 +187,82 @@ def _collected(tracker: Tracker, problem: str) -> dict[str, Any]:
     }
 
 
+def quick_fix(form: str, wallet: str | None, browser: str | None) -> tuple[str, str]:
+    """(what it was given for, the steps that fix most cases) for the form's problem so far."""
+    if form == "browser_form":
+        return f"browser:{browser or ''}", (
+            f"Here is what usually fixes this on {_on(browser)}: {browser_steps(browser)}\n"
+            f"{_more(_BROWSER_ARTICLE)}"
+        )
+    if wallet is None:
+        return "wallet:", (
+            "The checks that fix most connection problems: unlock your wallet, reload the page, "
+            "allow pop-ups for this site and disable ad-blockers for it.\n"
+            f"{_more(_WALLET_GENERAL)}"
+        )
+    return f"wallet:{wallet}", (
+        f"Here is what usually gets {wallet} connected: {wallet_steps(wallet, browser)}\n"
+        f"{_more(_WALLET_ARTICLES.get(wallet, _WALLET_GENERAL))}"
+    )
+
+
+class _AskWithQuickFix:
+    """Asks for a troubleshooting form's next detail, after first giving the steps that fix
+    most cases, so the user is helped at once rather than questioned first; the details are
+    still collected in case the steps do not help. Steps are given once per wallet (again when
+    the wallet becomes known). A mixin, as above."""
+
+    form = ""
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.form}_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        given_for, steps = quick_fix(
+            self.form, tracker.get_slot("wallet"), tracker.get_slot("browser")
+        )
+        events: list[EventType] = []
+        if tracker.get_slot("quick_fix_given") != given_for:
+            dispatcher.utter_message(
+                text=f"{steps}\nIf that doesn't fix it, tell me a little more so our team has "
+                "what it needs:"
+            )
+            events.append(SlotSet("quick_fix_given", given_for))
+        dispatcher.utter_message(response=f"utter_ask_{self.slot}")
+        return events
+
+
+class ActionAskWalletFormWallet(_AskWithQuickFix, Action):
+    form, slot = "wallet_form", "wallet"
+
+
+class ActionAskWalletFormBrowser(_AskWithQuickFix, Action):
+    form, slot = "wallet_form", "browser"
+
+
+class ActionAskWalletFormErrorText(_AskWithQuickFix, Action):
+    form, slot = "wallet_form", "error_text"
+
+
+class ActionAskWalletFormTriedSteps(_AskWithQuickFix, Action):
+    form, slot = "wallet_form", "tried_steps"
+
+
+class ActionAskBrowserFormBrowser(_AskWithQuickFix, Action):
+    form, slot = "browser_form", "browser"
+
+
+class ActionAskBrowserFormErrorText(_AskWithQuickFix, Action):
+    form, slot = "browser_form", "error_text"
+
+
+class ActionAskBrowserFormTriedSteps(_AskWithQuickFix, Action):
+    form, slot = "browser_form", "tried_steps"
+
+
 _FIXED_BUTTONS = [
     {"title": "Yes, it works now", "payload": "/affirm"},
     {"title": "No, connect me with a person", "payload": "/human_request"},
@@ -206,6 +289,7 @@ class ActionTroubleshootWallet(Action):
             # asked afresh next time; the hand-off still carries them in diagnostics
             SlotSet("error_text", None),
             SlotSet("tried_steps", None),
+            SlotSet("quick_fix_given", None),
         ]
 
 
@@ -228,4 +312,5 @@ class ActionTroubleshootBrowser(Action):
             # asked afresh next time; the hand-off still carries them in diagnostics
             SlotSet("error_text", None),
             SlotSet("tried_steps", None),
+            SlotSet("quick_fix_given", None),
         ]

@@ -117,3 +117,15 @@ async def test_an_expired_channel_says_so_and_how_to_get_the_xrp_back(on_demo: s
     assert "It expired at" in turn.text
     assert "the 12 XRP left comes back to you when the channel is closed" in turn.text
     assert "It is closing" not in turn.text
+
+
+async def test_a_channel_the_creator_closed_is_explained(on_demo: str) -> None:
+    chat = Conversation(metadata={"wallets": [DEMO.account("alice").address]})
+    turn = await chat.say("my channel to sol vanished??", "channel_status").run(
+        ActionChannelStatus()
+    )
+    sol = DEMO.account("sol").address
+    assert "remaining 64 XRP" in turn.text  # the open one to mira is still listed
+    assert f"to {sol} was closed on" in turn.text
+    assert f"by the creator ({sol})" in turn.text
+    assert "came back to your account" in turn.text

@@ -63,6 +63,8 @@ def test_refund_demands_are_disputes(text: str) -> None:
         "human please",
         "agent",
         "Could you transfer me to a representative",
+        "thanks, but I'd rather sort this out with somebody, if possible",
+        "can someone from the support team look at my account",
     ],
 )
 def test_a_person_asked_for_is_a_human_request(text: str) -> None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.inform import ActionHandleInform
 from bot.actions.troubleshooting import (
+    ActionAskBrowserFormErrorText,
+    ActionAskWalletFormBrowser,
+    ActionAskWalletFormErrorText,
+    ActionAskWalletFormWallet,
     ActionTroubleshootBrowser,
     ActionTroubleshootWallet,
     ValidateWalletForm,
@@ -41,3 +46,56 @@ async def test_browser_guidance() -> None:
     turn = await chat.say("the page is blank", "browser_problem").run(ActionTroubleshootBrowser())
     assert "Enhanced Tracking Protection" in turn.text
     assert turn.slot("escalation_kind") == "browser"
+
+
+async def test_the_wallets_steps_come_before_the_first_question() -> None:
+    chat = Conversation()
+    chat.slots.update(wallet="Xaman")
+    turn = await chat.say("xaman approves but the site just sits there", "wallet_connection").run(
+        ActionAskWalletFormBrowser()
+    )
+    first, question = turn.messages
+    assert "Here is what usually gets Xaman connected" in first["text"]
+    assert "/help/connect-xaman" in first["text"]
+    assert question["response"] == "utter_ask_browser"
+    assert turn.slot("quick_fix_given") == "wallet:Xaman"
+
+
+async def test_steps_already_given_are_not_repeated() -> None:
+    chat = Conversation()
+    chat.slots.update(wallet="Xaman", browser="Chrome", quick_fix_given="wallet:Xaman")
+    turn = await chat.say("chrome", "inform").run(ActionAskWalletFormErrorText())
+    assert [m["response"] for m in turn.messages] == ["utter_ask_error_text"]
+
+
+async def test_general_steps_when_the_wallet_is_not_known_yet() -> None:
+    turn = (
+        await Conversation()
+        .say("wallet won't connect", "wallet_connection")
+        .run(ActionAskWalletFormWallet())
+    )
+    assert "/help/wallet-connection-problems" in turn.messages[0]["text"]
+    assert turn.messages[1]["response"] == "utter_ask_wallet"
+
+
+async def test_browser_steps_before_asking_for_the_error() -> None:
+    chat = Conversation()
+    chat.slots.update(browser="Safari")
+    turn = await chat.say("site broken in safari", "browser_problem").run(
+        ActionAskBrowserFormErrorText()
+    )
+    assert "Prevent cross-site tracking" in turn.messages[0]["text"]
+    assert "/help/browser-compatibility" in turn.messages[0]["text"]
+
+
+async def test_a_described_wallet_problem_starts_the_troubleshooting() -> None:
+    turn = (
+        await Conversation()
+        .say(
+            "gemwallet not detected in firefox",
+            "inform",
+            {"wallet": "gemwallet", "browser": "firefox"},
+        )
+        .run(ActionHandleInform())
+    )
+    assert turn.events == [{"event": "followup", "timestamp": None, "name": "wallet_form"}]

@@ -356,6 +356,9 @@ async def test_demo_transactions_are_explained(demo_ledger: LedgerClient) -> Non
     too_small = await demo_ledger.transaction(DEMO.transactions["payment_too_small"])
     assert too_small.result_code == "tecNO_DST_INSUF_XRP"
     assert "1 XRP" in too_small.result_explained
+    closed = await demo_ledger.transaction(DEMO.transactions["creator_close"])
+    assert closed.channel_closed and closed.channel_id == DEMO.channel("alice_sol").channel_id
+    assert not (await demo_ledger.transaction(DEMO.transactions["latest_claim"])).channel_closed
 
 
 async def test_demo_history_pages_cover_the_whole_history(demo_ledger: LedgerClient) -> None:
