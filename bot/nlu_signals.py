@@ -37,7 +37,10 @@ _COMPROMISED = re.compile(
     r"xrp|funds|channel)\b[^.?!]{0,25}\b(was|were|is|are|got|has been|have been|been|being)\s+"
     r"(hacked|stolen|compromised|leaked|drained|emptied|taken over)\b"
     r"|\b(someone|somebody|a scammer|a hacker|they)\b[^.?!]{0,20}\b(stole|has stolen|took|"
-    r"is draining|drained|emptied|hacked|got into)\b[^.?!]{0,20}\b(my|our)\b",
+    r"is draining|drained|emptied|hacked|got into)\b[^.?!]{0,20}\b(my|our)\b"
+    r"|\b(someone|somebody|a scammer|a hacker|they|a stranger)\b[^.?!]{0,25}\b(sending|sent|"
+    r"moving|moved|taking|took|withdrawing|withdrew|transferring|transferred)\b[^.?!]{0,25}"
+    r"\b(out of|from)\s+(my|our)\b",
     re.IGNORECASE,
 )
 
@@ -47,6 +50,8 @@ _FRAUD = re.compile(
     r"|\b(claims?|payments?|transactions?|transfers?|tips?|charges?)\b[^.?!]{0,30}\b(i|we)\s+"
     r"(never|didn'?t|did not)\s+(authori[sz]ed?|approved?|signed|sign|made|make|sent|send)\b"
     r"|\bunauthori[sz]ed\b"
+    r"|\breport\b[^.?!]{0,20}\b(scam|scams|scammer|fraud|fraudster|theft|thief|phishing|"
+    r"impersonator|fake (creator|support|account|page))\b"
     r"|\b(i|we)\b[^.?!]{0,20}\b(got|was|were|been|have been|am being)\s+"
     r"(scammed|defrauded|robbed|ripped off|phished)\b",
     re.IGNORECASE,

@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.escalation import GUIDANCE
 from bot.context import entity_values, linked_wallets
 from bot.knowledge import help_url, kb_search, more_in_help_centre
+from bot.nlu_signals import escalation_signal
 from bot.replies import HUMAN_BUTTON
 
 __all__ = [
@@ -142,6 +143,8 @@ _HYPOTHETICAL = re.compile(
 
 def is_compromise_in_progress(text: str) -> bool:
     """The user says their secret is out or their XRP is being taken, now."""
+    if escalation_signal(text) == "account_security":  # the words that decided the intent
+        return True
     return bool(_COMPROMISE.search(text)) and not _HYPOTHETICAL.search(text)
 
 
@@ -155,6 +158,15 @@ class ActionAnswerTopic(Action):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name") or "out_of_scope"
         question = str(message.get("text") or "").strip()
+        if intent == "account_security" and is_compromise_in_progress(question):
+            # Not a question about safety but a theft under way: protective steps at once, then
+            # an urgent hand-off without waiting for the user to ask.
+            dispatcher.utter_message(text=GUIDANCE["account_security"])
+            return [
+                SlotSet("escalation_kind", "account_security"),
+                SlotSet("report_details", question),
+                FollowupAction("action_escalate"),
+            ]
         if entity_values(tracker, "hash") and not entity_values(tracker, "address"):
             # "did my close request <hash> go through?": the transaction answers it
             from bot.actions.transactions import answer_transaction
@@ -181,15 +193,6 @@ class ActionAnswerTopic(Action):
         if intent in _OFFER_HUMAN and best is None:
             text += " If you'd like, I can connect you with a person."
             buttons = [HUMAN_BUTTON]
-        if intent == "account_security" and is_compromise_in_progress(question):
-            # Not a question about safety but a theft under way: protective steps at once, then
-            # an urgent hand-off without waiting for the user to ask.
-            dispatcher.utter_message(text=GUIDANCE["account_security"])
-            return [
-                SlotSet("escalation_kind", "account_security"),
-                SlotSet("report_details", question),
-                FollowupAction("action_escalate"),
-            ]
         if intent == "account_security":
             events.append(SlotSet("escalation_kind", "account_security"))
             if not buttons:

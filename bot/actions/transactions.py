@@ -71,6 +71,9 @@ async def answer_history(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     if typed and wallets and typed[-1] not in wallets and _I_SENT.search(text):
         # the user's own payments to that address, not the recipient's history
         return await answer_payment_check(dispatcher, tracker)
+    if entity_values(tracker, "hash") and not typed:
+        # "one of my redemptions looks off, hash is <hash>": that one transaction
+        return await answer_transaction(dispatcher, tracker)
     address, events = resolve_address(dispatcher, tracker, "history")
     if address is None:
         await knowledge_aside(dispatcher, tracker)
@@ -152,7 +155,7 @@ async def answer_payment_check(
             "channel."
         )
     for tx in direct:
-        state = "went through" if tx.succeeded else f"did not go through ({tx.result_explained})"
+        state = "went through" if tx.succeeded else f"failed ({tx.result_explained})"
         amount = drops_to_xrp_text(tx.amount_drops) if tx.amount_drops is not None else "a payment"
         lines.append(f"Your {amount} to {short(tx.counterparty or '?')} {state}.")
     if not lines:

@@ -71,7 +71,12 @@ def test_every_topic_article_exists_under_its_title() -> None:
 
 @pytest.mark.parametrize(
     "words",
-    ["someone has my seed", "my wallet was hacked", "I typed my recovery phrase on a fake site"],
+    [
+        "someone has my seed",
+        "my wallet was hacked",
+        "I typed my recovery phrase on a fake site",
+        "someone is sending xrp out of my wallet right now",
+    ],
 )
 async def test_a_compromise_under_way_gets_protective_steps_and_a_person(words: str) -> None:
     turn = await Conversation().say(words, "account_security").run(ActionAnswerTopic())
@@ -88,3 +93,14 @@ async def test_a_safety_question_is_answered_not_escalated(words: str) -> None:
     turn = await Conversation().say(words, "account_security").run(ActionAnswerTopic())
     assert not [e for e in turn.events if e.get("event") == "followup"]
     assert "Never share your secret key" in turn.text
+
+
+async def test_a_compromise_naming_a_channel_id_still_escalates() -> None:
+    channel = "582A72B5B375F77D7ED676FE098E11F65F2ABE8D465BEBD9F6FEFC04B23ADB8C"
+    turn = await (
+        Conversation()
+        .say(f"someone is draining my channel {channel}!!", "account_security", {"hash": channel})
+        .run(ActionAnswerTopic())
+    )
+    assert turn.text.startswith("Act now")
+    assert {"event": "followup", "timestamp": None, "name": "action_escalate"} in turn.events

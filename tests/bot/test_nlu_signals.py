@@ -14,6 +14,7 @@ from bot.nlu_signals import escalation_signal
         "I think my seed was stolen, there are transfers I don't know",
         "someone is draining my channel right now",
         "Our account has been compromised!!",
+        "HELP somebody is moving xrp out of my account and it's not me",
     ],
 )
 def test_a_theft_under_way_is_account_security(text: str) -> None:
@@ -27,6 +28,7 @@ def test_a_theft_under_way_is_account_security(text: str) -> None:
         "I didn't authorize these payments",
         "unauthorized transaction on my account",
         "i think i got scammed by a fake creator",
+        "someone posing as your staff got me to sign a transaction, I want to report the scam",
     ],
 )
 def test_payments_not_made_are_fraud_reports(text: str) -> None:

@@ -104,3 +104,15 @@ async def test_neither_transaction_nor_channel_says_both(on_demo: str) -> None:
     text = await _status("AB" * 32)
     assert f"Transaction {'AB' * 32} was not found" in text
     assert "It isn't a payment channel id either." in text
+
+
+async def test_a_hash_in_a_history_question_is_that_transaction(on_demo: str) -> None:
+    stale = DEMO.transactions["stale_claim"]
+    chat = Conversation(metadata={"wallets": [DEMO.account("theo").address]})
+    turn = await chat.say(
+        f"one of my redemptions yesterday looks off, hash {stale}",
+        "transaction_history",
+        {"hash": stale},
+    ).run(ActionTransactionHistory())
+    assert "tecUNFUNDED_PAYMENT" in turn.text and "stale" in turn.text
+    assert "Transactions of" not in turn.text
