@@ -202,35 +202,58 @@ def channel_text(
     rate_per_day: int | None,
     low_fraction: float,
     now: datetime | None = None,
+    *,
+    for_creator: bool = False,
 ) -> str:
+    """A channel's state, said to its payer, or (``for_creator``) to the creator it pays."""
     now = now or datetime.now(UTC)
-    text = (
-        f"Channel {short(channel.channel_id)} to {channel.destination}: funded "
-        f"{drops_to_xrp_text(channel.amount_drops)}, paid out "
-        f"{drops_to_xrp_text(channel.balance_drops)}, remaining "
-        f"{drops_to_xrp_text(channel.remaining_drops)}; settle delay "
-        f"{duration_text(timedelta(seconds=channel.settle_delay_seconds))}."
-    )
+    funded = drops_to_xrp_text(channel.amount_drops)
+    paid = drops_to_xrp_text(channel.balance_drops)
+    left = drops_to_xrp_text(channel.remaining_drops)
+    delay = duration_text(timedelta(seconds=channel.settle_delay_seconds))
+    if for_creator:
+        text = (
+            f"Channel {short(channel.channel_id)} from {channel.account} pays you: funded "
+            f"{funded}, paid out to you {paid}, remaining {left} still to claim; settle delay "
+            f"{delay}."
+        )
+    else:
+        text = (
+            f"Channel {short(channel.channel_id)} to {channel.destination}: funded {funded}, "
+            f"paid out {paid}, remaining {left}; settle delay {delay}."
+        )
     ended = [t for t in (channel.expiration, channel.cancel_after) if t is not None and t <= now]
-    if ended:
+    if ended and for_creator:
+        text += (
+            f" It expired at {min(ended):%Y-%m-%d %H:%M} UTC: no new claims can be redeemed "
+            "from it, and what is left goes back to the fan when it is closed."
+        )
+    elif ended:
         # Expired channels stay on the ledger until a transaction touches them.
         text += (
             f" It expired at {min(ended):%Y-%m-%d %H:%M} UTC: nothing more can be paid from it, "
-            f"and the {drops_to_xrp_text(channel.remaining_drops)} left comes back to you when "
-            "the channel is closed. The ledger closes an expired channel at the next transaction "
-            "on it: choose 'Close channel' in your wallet to get your XRP back now."
+            f"and the {left} left comes back to you when the channel is closed. The ledger closes "
+            "an expired channel at the next transaction on it: choose 'Close channel' in your "
+            "wallet to get your XRP back now."
         )
     elif channel.expiration is not None:
         text += f" It is closing: it closes at {channel.expiration:%Y-%m-%d %H:%M} UTC."
+        if for_creator:
+            text += " Redeem the latest claim before then."
     elif channel.cancel_after is not None:
         text += f" It expires at {channel.cancel_after:%Y-%m-%d %H:%M} UTC."
     if channel.amount_drops and channel.remaining_drops < channel.amount_drops * low_fraction:
         text += " Warning: it is almost used up"
         if rate_per_day:
             days = channel.remaining_drops / rate_per_day
+            whose = "the fan's" if for_creator else "your"
             text += (
-                f"; at your recent spending of {drops_to_xrp_text(rate_per_day)} a day it lasts "
-                f"{duration_text(timedelta(days=days))}"
+                f"; at {whose} recent spending of {drops_to_xrp_text(rate_per_day)} a day it "
+                f"lasts {duration_text(timedelta(days=days))}"
             )
-        text += ". Add funds to keep paying this creator without interruption."
+        text += (
+            ". The fan has to add funds for their tips to keep coming."
+            if for_creator
+            else ". Add funds to keep paying this creator without interruption."
+        )
     return text

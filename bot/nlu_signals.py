@@ -40,7 +40,11 @@ _COMPROMISED = re.compile(
     r"is draining|drained|emptied|hacked|got into)\b[^.?!]{0,20}\b(my|our)\b"
     r"|\b(someone|somebody|a scammer|a hacker|they|a stranger)\b[^.?!]{0,25}\b(sending|sent|"
     r"moving|moved|taking|took|withdrawing|withdrew|transferring|transferred)\b[^.?!]{0,25}"
-    r"\b(out of|from)\s+(my|our)\b",
+    r"\b(out of|from)\s+(my|our)\b"
+    r"|\b(someone|somebody|a stranger|a hacker|they)\b[^.?!]{0,20}\b(signed|logged|got|broke|"
+    r"hacked)\s+(in|into)\b[^.?!]{0,10}\b(my|our)\b"
+    r"|\b(someone|somebody|a stranger|a hacker)\b[^.?!]{0,40}\b(changed|reset)\s+(my|our)\s+"
+    r"(email|e-mail|password|2fa|two[- ]factor|phone|login)\b",
     re.IGNORECASE,
 )
 
@@ -52,6 +56,8 @@ _FRAUD = re.compile(
     r"|\bunauthori[sz]ed\b"
     r"|\breport\b[^.?!]{0,20}\b(scam|scams|scammer|fraud|fraudster|theft|thief|phishing|"
     r"impersonator|fake (creator|support|account|page))\b"
+    r"|\b(there'?s|there is|there are|i found|found|someone|somebody|a (guy|person|scammer))\b"
+    r"[^.?!]{0,20}\b(fake|impersonating|pretending to be|posing as|copying)\b"
     r"|\b(i|we)\b[^.?!]{0,20}\b(got|was|were|been|have been|am being)\s+"
     r"(scammed|defrauded|robbed|ripped off|phished)\b",
     re.IGNORECASE,

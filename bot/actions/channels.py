@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from rasa_sdk import Action, Tracker
@@ -17,11 +18,12 @@ from bot.entities import check_hash
 from bot.formatting import as_json, channel_text, short, spending_rate_per_day
 from bot.ledger_access import lookup
 from bot.replies import answer_failure, resolve_address
-from ledger import LedgerError, TransactionStatus
+from ledger import ChannelNotFound, ChannelState, LedgerError, TransactionStatus
 
 __all__ = ["ActionChannelStatus", "answer_channels"]
 
 _MAX_SHOWN = 5
+_ALSO_BALANCE = re.compile(r"\b(my )?balance\b", re.IGNORECASE)
 
 
 async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -47,18 +49,19 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
         channels = await lookup(lambda ledger: ledger.channels(address))
         page = await lookup(lambda ledger: ledger.history(address, limit=100, since=since))
         claims = [t for t in page.transactions if t.tx_type == "PaymentChannelClaim"]
+        incoming = await _paying_this_account(address, claims, wanted)
     except LedgerError as error:
         return events + answer_failure(dispatcher, tracker, error, f"channels of {address}")
     if wanted is not None:
         channels = [c for c in channels if c.channel_id == wanted]
-        if not channels:
+        if not channels and not incoming:
             dispatcher.utter_message(
                 text=f"None of the channels paid from {address} has the id {wanted}. Check the id, "
                 "or send the address that funds that channel."
             )
             return events
     closed = _closed_lately(claims, address, {c.channel_id for c in channels})
-    if not channels:
+    if not channels and not incoming:
         dispatcher.utter_message(
             text="\n".join(
                 [
@@ -69,19 +72,50 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
             )
         )
         return events + remember(tracker, channels=[])
+    shown = (channels + incoming)[:_MAX_SHOWN]
     lines = [
         channel_text(
             channel,
             spending_rate_per_day(channel, claims, settings.spending_window_days, now),
             settings.channel_low_fraction,
+            for_creator=channel.destination == address,
         )
-        for channel in channels[:_MAX_SHOWN]
+        for channel in shown
     ]
-    if len(channels) > _MAX_SHOWN:
-        lines.append(f"...and {len(channels) - _MAX_SHOWN} more channels.")
+    if len(channels) + len(incoming) > _MAX_SHOWN:
+        lines.append(f"...and {len(channels) + len(incoming) - _MAX_SHOWN} more channels.")
     lines += closed
+    if _ALSO_BALANCE.search(str((tracker.latest_message or {}).get("text") or "")):
+        # "what's my balance, and how much is left in my channel?": both, balance first
+        from bot.actions.balance import answer_balance
+
+        events += await answer_balance(dispatcher, tracker)
     dispatcher.utter_message(text="\n".join(lines))
-    return events + remember(tracker, channels=[as_json(c) for c in channels[:10]])
+    return events + remember(tracker, channels=[as_json(c) for c in shown])
+
+
+async def _channel_by_id(channel_id: str) -> ChannelState:
+    return await lookup(lambda ledger: ledger.channel(channel_id))
+
+
+async def _paying_this_account(
+    address: str, claims: list[TransactionStatus], wanted: str | None
+) -> list[ChannelState]:
+    """Open channels that pay ``address`` (a creator), found through the claims it redeemed:
+    the ledger lists channels by their payer only."""
+    ids = [wanted] if wanted else []
+    ids += [c.channel_id for c in claims if c.counterparty == address and c.channel_id]
+    found: list[ChannelState] = []
+    for channel_id in dict.fromkeys(ids):
+        if len(found) == _MAX_SHOWN:
+            break
+        try:
+            channel = await _channel_by_id(channel_id)
+        except ChannelNotFound:
+            continue
+        if channel.destination == address:
+            found.append(channel)
+    return found
 
 
 def _closed_lately(history: list[TransactionStatus], payer: str, still_open: set[str]) -> list[str]:

@@ -129,3 +129,27 @@ async def test_a_channel_the_creator_closed_is_explained(on_demo: str) -> None:
     assert f"to {sol} was closed on" in turn.text
     assert f"by the creator ({sol})" in turn.text
     assert "came back to your account" in turn.text
+
+
+async def test_a_creator_sees_the_channels_that_pay_them(on_demo: str) -> None:
+    chat = Conversation(metadata={"wallets": [DEMO.account("theo").address]})
+    turn = await chat.say("how much is left in bruno's channel to me", "channel_status").run(
+        ActionChannelStatus()
+    )
+    bruno = DEMO.account("bruno").address
+    assert f"from {bruno} pays you: funded 50 XRP, paid out to you 46 XRP, remaining 4 XRP" in (
+        turn.text
+    )
+    assert "at the fan's recent spending of" in turn.text
+    assert "The fan has to add funds" in turn.text
+    assert "has no open payment channels" not in turn.text
+
+
+async def test_balance_and_channel_in_one_question_get_both(on_demo: str) -> None:
+    alice = DEMO.account("alice").address
+    chat = Conversation(metadata={"wallets": [alice]})
+    turn = await chat.say(
+        "what's my balance, and how much is left in my channel?", "channel_status"
+    ).run(ActionChannelStatus())
+    assert f"Account {alice}" in turn.text and "total balance" in turn.text
+    assert "remaining 64 XRP" in turn.text

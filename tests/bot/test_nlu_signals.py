@@ -15,6 +15,8 @@ from bot.nlu_signals import escalation_signal
         "someone is draining my channel right now",
         "Our account has been compromised!!",
         "HELP somebody is moving xrp out of my account and it's not me",
+        "a stranger logged into my account last night",
+        "somebody reset my password and now I can't get in",
     ],
 )
 def test_a_theft_under_way_is_account_security(text: str) -> None:
@@ -28,6 +30,8 @@ def test_a_theft_under_way_is_account_security(text: str) -> None:
         "I didn't authorize these payments",
         "unauthorized transaction on my account",
         "i think i got scammed by a fake creator",
+        "I found a fake profile using mira's drawings and asking for tips",
+        "someone is pretending to be sol on another site",
         "someone posing as your staff got me to sign a transaction, I want to report the scam",
     ],
 )
@@ -80,6 +84,8 @@ def test_a_person_asked_for_is_a_human_request(text: str) -> None:
         "what should I do if my seed is stolen?",
         "how do I keep my wallet from getting hacked",
         "is this site a scam?",
+        "how can I tell a fake creator page from a real one",
+        "how do I reset my password",
         "what happens if I never sign another claim",
         "what is your refund policy",
         "if I wanted a refund, who would I ask?",
