@@ -44,7 +44,11 @@ _COMPROMISED = re.compile(
     r"|\b(someone|somebody|a stranger|a hacker|they)\b[^.?!]{0,20}\b(signed|logged|got|broke|"
     r"hacked)\s+(in|into)\b[^.?!]{0,10}\b(my|our)\b"
     r"|\b(someone|somebody|a stranger|a hacker)\b[^.?!]{0,40}\b(changed|reset)\s+(my|our)\s+"
-    r"(email|e-mail|password|2fa|two[- ]factor|phone|login)\b",
+    r"(email|e-mail|password|2fa|two[- ]factor|phone|login)\b"
+    r"|\b(someone|somebody)( else)?\b[^.?!]{0,30}\b(using|accessing|controlling|inside)\s+"
+    r"(my|our)\s+(account|wallet)\b"
+    r"|\b(someone|somebody)\b[^.?!]{0,60}\b(it|that)\s*(is not|isn'?t|wasn'?t|was not|'s not)\s+"
+    r"me\b",
     re.IGNORECASE,
 )
 

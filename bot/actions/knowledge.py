@@ -85,6 +85,8 @@ TOPIC_ARTICLES: dict[str, tuple[str, str]] = {
 
 
 _ASIDE_MIN_WORDS = 6
+_LEAD_SCORE = 0.3
+_LEAD_MARGIN = 0.1
 
 
 async def knowledge_aside(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -187,6 +189,10 @@ class ActionAnswerTopic(Action):
         elif intent in TOPIC_ARTICLES:
             article, title = TOPIC_ARTICLES[intent]
             text = f"{scripted}\n{more_in_help_centre(title, help_url(article))}"
+            related = _clear_lead(result)
+            if related is not None and not related.url.endswith(f"/{article}"):
+                # "what's a drop?": too short for a confident passage, but one article stands out
+                text += f'; see also "{related.title}": {related.url}'
         else:
             text = scripted
         buttons = []
@@ -207,6 +213,17 @@ class ActionAnswerTopic(Action):
 
             events += await answer_channels(dispatcher, tracker)
         return events
+
+
+def _clear_lead(result: Any) -> Any | None:
+    """The top hit of an unconfident search when it stands well clear of the rest: good enough
+    to point to beside a topic's own article, not to quote."""
+    hits = list(getattr(result, "hits", None) or [])
+    if not hits or hits[0].score < _LEAD_SCORE:
+        return None
+    if len(hits) > 1 and hits[0].score - hits[1].score < _LEAD_MARGIN:
+        return None
+    return hits[0]
 
 
 async def knowledge_answer(question: str) -> dict[str, Any] | None:

@@ -49,6 +49,10 @@ async def test_real_knowledge_base_completes_the_scripted_answer(
         assert "10 drops" in turn.text
         assert "More in our help centre" in turn.text
         assert "/help/" in turn.text
+        # too short for a confident passage, but the drops article stands well clear
+        short = await Conversation().say("whats a drop", "fees_reserves").run(ActionAnswerTopic())
+        assert "/help/transaction-fees" in short.text
+        assert 'see also "XRP and drops' in short.text and "/help/xrp-and-drops" in short.text
     finally:
         reset_knowledge_base()
 

@@ -16,6 +16,8 @@ from bot.nlu_signals import escalation_signal
         "Our account has been compromised!!",
         "HELP somebody is moving xrp out of my account and it's not me",
         "a stranger logged into my account last night",
+        "I think somebody else is using my wallet",
+        "someone keeps opening channels from my address and it's not me",
         "somebody reset my password and now I can't get in",
     ],
 )
