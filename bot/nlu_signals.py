@@ -11,11 +11,13 @@ how much else the user wrote, so a few phrasings that can only mean "I want my m
   answer hands a theft under way to a person at once);
 - payments the user says they never made, or a scam they fell for: ``fraud_report``;
 - a refund demand, a double charge or a chargeback: ``dispute``;
+- a threat to report or sue the company: ``complaint``;
 - a person asked for in so many words ("connect me with a live agent"): ``human_request``.
 
 :class:`EscalationSignals` runs after the intent classifier and the fallback classifier and
 replaces their intent only when one of these phrasings is present and the model did not
-already choose an intent that hands off. Questions *about* refunds ("how do refunds work?"),
+already choose an intent that hands off (except that a person asked for in so many words is a
+``human_request`` rather than a ``complaint``). Questions *about* refunds ("how do refunds work?"),
 hypotheticals ("if I wanted a refund...") and "are you a real person?" are left to the model.
 
 This module must import nothing from the rest of ``bot`` (it runs inside ``.venv-rasa``).
@@ -48,7 +50,17 @@ _COMPROMISED = re.compile(
     r"|\b(someone|somebody)( else)?\b[^.?!]{0,30}\b(using|accessing|controlling|inside)\s+"
     r"(my|our)\s+(account|wallet)\b"
     r"|\b(someone|somebody)\b[^.?!]{0,60}\b(it|that)\s*(is not|isn'?t|wasn'?t|was not|'s not)\s+"
-    r"me\b",
+    r"me\b"
+    r"|\b(someone|somebody|a scammer|a hacker)\b[^.?!]{0,20}\b(is|has been|was|keeps)\s+"
+    r"(draining|emptying|stealing|taking|withdrawing|moving|sending|transferring)\b"
+    r"|\b(someone|somebody|a scammer|a hacker|they)\s+(has|have|got|knows?)\s+(my|our)\s+"
+    r"(seed|secret|secret key|keys?|private key|recovery phrase|password)\b"
+    r"|\b(my|our)\s+(phone|laptop|computer|device|tablet|ipad|iphone|ledger|hardware wallet)\b"
+    r"[^.?!]{0,20}\b(was|got|has been|been)\s+(stolen|hacked|taken)\b"
+    r"|\b(pasted|typed|entered|gave|shared|posted|copied|submitted|uploaded)\b[^.?!]{0,30}\b"
+    r"(seed|secret|secret key|private key|recovery phrase|passphrase|family seed)\b"
+    r"|\b(web address|url|link|site|domain|address bar)\b[^.?!]{0,15}\b(was|looked|is)\s+"
+    r"(slightly\s+|a bit\s+)?(off|wrong|different|fake|weird)\b",
     re.IGNORECASE,
 )
 
@@ -73,12 +85,22 @@ _REFUND_DEMAND = re.compile(
     r"expect|deserve|asking for|ask for)\b[^.?!]{0,40}?"
     r"\b(refund|refunded|reimburse|reimbursed|reimbursement|money back)\b"
     r"|\brefund (me|it|this|that|the|my)\b"
+    r"|\b(want|need|demand|like|expect)\b[^.?!]{0,20}\bmy\s+(xrp|money|tips?|payments?|funds|"
+    r"coins)\s+(back|returned|refunded)\b"
     r"|\b(give|send|return) (me )?(back )?my (money|xrp)( back)?\b"
     r"|\b(charged|billed|paid|debited|taken|deducted)\b[^.?!]{0,30}\b(twice|two times|double|2x)\b"
     r"|\bdouble[- ]?(charged|billed|charge|payment)\b"
     r"|\bcharge ?back\b"
     r"|\b(open|file|raise|start|make)\b[^.?!]{0,12}\bdispute\b"
     r"|\bi\b[^.?!]{0,15}\b(want|wish|would like|'d like|need) to dispute\b",
+    re.IGNORECASE,
+)
+
+_COMPLAINT = re.compile(
+    r"\b(report|sue)\s+(you|your company|this company|your platform|this platform|you guys|"
+    r"you people)\b"
+    r"|\b(lawyer|legal action|regulator|consumer protection|ombudsman)\b"
+    r"|\bmade a fool of\b",
     re.IGNORECASE,
 )
 
@@ -92,7 +114,14 @@ _PERSON_REQUEST = re.compile(
     r"somebody|person|human|agent|representative|staff|team member|real person|member of)\b"
     r"|\b(someone|somebody|a person|a human|an agent)\s+(from|on|at|in)\s+(your|the)\s+"
     r"(team|support|staff|company)\b"
-    r"|^\W*(a\s+)?(human|person|agent|representative|operator)\W*(please|pls|plz|now)?\W*$",
+    r"|^\W*(a\s+)?(human|person|agent|representative|operator)\W*(please|pls|plz|now)?\W*$"
+    r"|\b(anyone|anybody|someone|somebody)\b[^.?!]{0,40}\b(i|we)\s+(could|can|may|might)\s+"
+    r"(speak|talk|chat)\s+(to|with)\b"
+    r"|\b(prefer|rather have|want|need|would like|'d like)\s+(to\s+(speak|talk)\s+(to|with)\s+)?"
+    r"(a\s+|an\s+)?(real\s+|actual\s+)?(person|human|agent|representative)\b(?!')"
+    r"|\b(want|need|demand|expect|like)\b[^.?!]{0,20}\b(someone|somebody|a person|a human|"
+    r"an agent|a manager|a supervisor)\b[^.?!]{0,30}\b(contact|call|email|phone|reach|"
+    r"get back to|respond|reply)\b",
     re.IGNORECASE,
 )
 
@@ -118,6 +147,13 @@ _HYPOTHETICAL = re.compile(
 )
 
 
+# "I never shared my seed with anyone" says the opposite
+_DENIED = re.compile(
+    r"\b(never|not|n't|didn'?t|haven'?t|wouldn'?t|won'?t)\s+(\w+\s+){0,2}(pasted|typed|entered|gave|"
+    r"shared|posted|copied|submitted|uploaded|give|share|type|enter|paste)\b",
+    re.IGNORECASE,
+)
+
 # "what should I do if my seed is stolen?" prepares for a theft; nothing has happened yet.
 _SUPPOSED = re.compile(r"\b(if|in case|hypothetically|just wondering|suppose|supposing)\b", re.I)
 
@@ -132,7 +168,7 @@ def escalation_signal(text: str) -> str | None:
     """The hand-off intent ``text`` asks for unmistakably, else None."""
     if not text or text.startswith("/"):
         return None
-    if _COMPROMISED.search(text) and not _SUPPOSED.search(text):
+    if _COMPROMISED.search(text) and not _SUPPOSED.search(text) and not _DENIED.search(text):
         return "account_security"
     if _FRAUD.search(text) and not _SUPPOSED.search(text):
         return "fraud_report"
@@ -142,6 +178,8 @@ def escalation_signal(text: str) -> str | None:
         and not _CLOSING_TO_GET_BACK.search(text)
     ):
         return "dispute"
+    if _COMPLAINT.search(text) and not _SUPPOSED.search(text):
+        return "complaint"
     if (
         _PERSON_REQUEST.search(text)
         and not _ASKS_IF_BOT.search(text)
@@ -182,11 +220,14 @@ if RASA:
         def process(self, messages: list[Message]) -> list[Message]:
             for message in messages:
                 current = (message.get(INTENT) or {}).get("name")
-                if current in HANDOFF_INTENTS:
-                    continue
                 signal = escalation_signal(message.get(TEXT) or "")
-                if signal is None:
+                if signal is None or signal == current:
                     continue
+                if current in HANDOFF_INTENTS and (current, signal) != (
+                    "complaint",
+                    "human_request",
+                ):
+                    continue  # already handed off; only "a person, please" is more precise
                 intent = {"name": signal, "confidence": 1.0}
                 ranking = [
                     r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != signal

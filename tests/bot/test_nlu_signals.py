@@ -17,6 +17,11 @@ from bot.nlu_signals import escalation_signal
         "HELP somebody is moving xrp out of my account and it's not me",
         "a stranger logged into my account last night",
         "I think somebody else is using my wallet",
+        "someone has been draining it for days, stop it",
+        "a scammer has my seed and keeps moving xrp out",
+        "my laptop was stolen and my wallet extension was on it",
+        "I pasted my recovery phrase into a form on a site that looked like yours",
+        "I connected and signed, then saw the web address was slightly off",
         "someone keeps opening channels from my address and it's not me",
         "somebody reset my password and now I can't get in",
     ],
@@ -54,6 +59,7 @@ def test_payments_not_made_are_fraud_reports(text: str) -> None:
         "I'd like to open a dispute about a claim",
         "i wish to dispute a payment to a creator",
         "give me back my money",
+        "the video never unlocked and I want my XRP returned",
         "how do I file a chargeback",
     ],
 )
@@ -71,6 +77,9 @@ def test_refund_demands_are_disputes(text: str) -> None:
         "human please",
         "agent",
         "Could you transfer me to a representative",
+        "is there anyone there I could speak to about my account",
+        "honestly I'd prefer a person for this",
+        "I want someone responsible to contact me",
         "thanks, but I'd rather sort this out with somebody, if possible",
         "can someone from the support team look at my account",
     ],
@@ -88,6 +97,9 @@ def test_a_person_asked_for_is_a_human_request(text: str) -> None:
         "is this site a scam?",
         "how can I tell a fake creator page from a real one",
         "how do I reset my password",
+        "I never shared my seed with anyone, is my wallet safe?",
+        "where do I type my secret key when I set up Xaman",
+        "I need a person's address to send them XRP, where is it",
         "what happens if I never sign another claim",
         "what is your refund policy",
         "if I wanted a refund, who would I ask?",
@@ -104,3 +116,8 @@ def test_a_person_asked_for_is_a_human_request(text: str) -> None:
 )
 def test_questions_and_look_alikes_are_left_to_the_model(text: str) -> None:
     assert escalation_signal(text) is None
+
+
+def test_threats_to_report_the_company_are_complaints() -> None:
+    assert escalation_signal("I am going to report your company") == "complaint"
+    assert escalation_signal("my lawyer will hear about this") == "complaint"
