@@ -19,6 +19,8 @@ from bot.nlu_signals import escalation_signal
         "I think somebody else is using my wallet",
         "someone has been draining it for days, stop it",
         "a scammer has my seed and keeps moving xrp out",
+        "my tablet is stolen and the wallet app was on it",
+        "somebody is using my channel, the claims are not mine",
         "my laptop was stolen and my wallet extension was on it",
         "I pasted my recovery phrase into a form on a site that looked like yours",
         "I connected and signed, then saw the web address was slightly off",
@@ -39,6 +41,9 @@ def test_a_theft_under_way_is_account_security(text: str) -> None:
         "i think i got scammed by a fake creator",
         "I found a fake profile using mira's drawings and asking for tips",
         "someone is pretending to be sol on another site",
+        "a guy copied my profile and takes tips in my name",
+        "he said he was from the support team and I gave him access, please report them",
+        "there are dozens of claims on my channel, I never approved these",
         "someone posing as your staff got me to sign a transaction, I want to report the scam",
     ],
 )
@@ -60,6 +65,7 @@ def test_payments_not_made_are_fraud_reports(text: str) -> None:
         "i wish to dispute a payment to a creator",
         "give me back my money",
         "the video never unlocked and I want my XRP returned",
+        "I sent 20 XRP to the wrong address, I need it back",
         "how do I file a chargeback",
     ],
 )
