@@ -32,6 +32,20 @@ def require_service(name: str, host: str, port: int) -> None:
     pytest.skip(f"{name} on {host}:{port} is unreachable; this test needs it")
 
 
+def require_rasa_model() -> None:
+    """Skip (saying what) without a trained Rasa model and .venv-rasa, except under CI=true,
+    where `make test` has built both and their absence is a failure."""
+    from devstack.config import ROOT
+
+    model = ROOT / "var" / "rasa" / "current.tar.gz"
+    if model.exists() and (ROOT / ".venv-rasa" / "bin" / "rasa").exists():
+        return
+    message = "no trained Rasa model or .venv-rasa: run 'make setup' (make test does)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for this test session, dropped afterwards."""

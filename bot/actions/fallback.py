@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.inform import answer_inform, is_bare_identifier
 from bot.actions.knowledge import knowledge_answer
 from bot.context import entity_values, linked_wallets
+from bot.nlu_signals import HANDOFF_INTENTS
 from bot.replies import HUMAN_BUTTON
 
 __all__ = ["INTENT_LABELS", "ActionClarify", "failed_attempts"]
@@ -44,7 +45,6 @@ INTENT_LABELS: dict[str, str] = {
     "complaint": "Make a complaint",
 }
 _NEUTRAL = {"nlu_fallback", "something_else", "affirm", "deny", "inform", "out_of_scope"}
-_HANDOFF = {"human_request", "complaint", "fraud_report", "dispute", "account_security"}
 # Questions answered from the user's own ledger state: when one of these is the likeliest
 # meaning and there is an account to look at, looking costs the user nothing.
 _LEDGER_QUESTIONS = {"check_balance", "transaction_history", "payment_check", "channel_status"}
@@ -126,7 +126,7 @@ class ActionClarify(Action):
         if (
             likeliest
             and likeliest[0] in _LEDGER_QUESTIONS
-            and not _HANDOFF & set(likeliest)
+            and not HANDOFF_INTENTS & set(likeliest)
             and (entity_values(tracker, "address") or linked_wallets(tracker))
         ):
             # "did my tip to theo go through? his address is r...": probably a payment check,

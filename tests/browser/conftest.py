@@ -19,9 +19,8 @@ from api.agents.config import AgentSettings
 from api.config import ApiSettings
 from api.escalation.config import EscalationSettings
 from api.main import create_app
-from devstack.config import ROOT
 from devstack.stack import Stack, free_port, settings_on_free_ports
-from tests.conftest import IN_CI
+from tests.conftest import require_rasa_model
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -98,12 +97,7 @@ def chromium_path() -> str:
 def demo_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The stack as `make run` starts it (sandbox, Rasa, actions, api with /demo), on free ports,
     with its own database and secrets so it shares nothing with a running `make run`."""
-    model = ROOT / "var" / "rasa" / "current.tar.gz"
-    if not model.exists() or not (ROOT / ".venv-rasa" / "bin" / "rasa").exists():
-        message = "no trained Rasa model or .venv-rasa: run 'make setup' (make test does)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_rasa_model()
     work = tmp_path_factory.mktemp("widget-stack")
     settings = settings_on_free_ports(
         log_dir=work / "logs",

@@ -15,7 +15,7 @@ from devstack.conversations import (
     load_conversations,
     run,
 )
-from tests.conftest import IN_CI
+from tests.conftest import require_rasa_model
 
 DEV_SET = ROOT / "bot" / "eval" / "conversations-dev.yml"
 
@@ -69,12 +69,7 @@ def test_the_judge() -> None:
 @pytest.mark.stack
 @pytest.mark.slow
 def test_the_dev_conversations_meet_the_targets(tmp_path: Path) -> None:
-    model = ROOT / "var" / "rasa" / "current.tar.gz"
-    if not model.exists() or not (ROOT / ".venv-rasa" / "bin" / "rasa").exists():
-        message = "no trained Rasa model or .venv-rasa: run 'make setup' (make test does)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_rasa_model()
     result = run(DEV_SET, tmp_path / "report.json")
     assert result["misses"] == [], result["misses"]
     assert result["resolved_rate"] >= 0.85

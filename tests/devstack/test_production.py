@@ -20,10 +20,9 @@ import httpx
 import pytest
 
 from api.chat.service import NO_ANSWER
-from devstack.config import ROOT
 from devstack.stack import Stack, settings_on_free_ports
 from ledger.sandbox.demo import DEMO
-from tests.conftest import IN_CI, require_service
+from tests.conftest import require_rasa_model, require_service
 from tests.faults import rabbitmq_node, redis_server
 
 pytestmark = [pytest.mark.stack, pytest.mark.services, pytest.mark.slow]
@@ -34,12 +33,7 @@ QUESTION = f"what is the balance of {DEMO.account('alice').address}?"
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    model = ROOT / "var" / "rasa" / "current.tar.gz"
-    if not model.exists() or not (ROOT / ".venv-rasa" / "bin" / "rasa").exists():
-        message = "no trained Rasa model or .venv-rasa: run 'make setup' (make test does)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_rasa_model()
     require_service("postgresql", "127.0.0.1", 5432)
     suffix = secrets.token_hex(4)
     with redis_server() as redis, rabbitmq_node() as rabbit:

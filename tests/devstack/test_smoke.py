@@ -11,22 +11,16 @@ import pytest
 from xrpl.clients import JsonRpcClient
 from xrpl.models.requests import AccountInfo
 
-from devstack.config import ROOT
 from devstack.stack import Stack, settings_on_free_ports
 from ledger.sandbox.demo import DEMO
-from tests.conftest import IN_CI
+from tests.conftest import require_rasa_model
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    model = ROOT / "var" / "rasa" / "current.tar.gz"
-    if not model.exists() or not (ROOT / ".venv-rasa" / "bin" / "rasa").exists():
-        message = "no trained Rasa model or .venv-rasa: run 'make setup' (make test does)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_rasa_model()
     log_dir: Path = tmp_path_factory.mktemp("stack-logs")
     settings = settings_on_free_ports(
         log_dir=log_dir,
