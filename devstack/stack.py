@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -71,14 +72,32 @@ def _port_is_free(host: str, port: int) -> bool:
     return True
 
 
+def _ephemeral_start() -> int:
+    """Where the kernel's ports for outgoing connections begin (Linux; 32768 elsewhere)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+_handed_out: set[int] = set()
+
+
 def free_port(consecutive: int = 1) -> int:
-    """The first of ``consecutive`` free loopback ports (free when asked: tests and benches)."""
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-        if all(_port_is_free("127.0.0.1", port + i) for i in range(1, consecutive)):
+    """The first of ``consecutive`` free loopback ports (free when asked: tests and benches).
+
+    Chosen below the kernel's ephemeral range, so an outgoing connection made between this
+    call and the server's bind cannot take the port, and never one this process handed out
+    before, so the ports of one stack do not overlap.
+    """
+    high = _ephemeral_start() - consecutive
+    for _ in range(10_000):
+        port = random.randrange(10_000, high)
+        span = range(port, port + consecutive)
+        if _handed_out.isdisjoint(span) and all(_port_is_free("127.0.0.1", p) for p in span):
+            _handed_out.update(span)
             return port
+    raise StackError(f"no {consecutive} free consecutive loopback ports between 10000 and {high}")
 
 
 def settings_on_free_ports(**fields: Any) -> StackSettings:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from devstack.stack import free_port as stack_free_port
 from tests.conftest import IN_CI
 
 __all__ = ["RabbitMQNode", "RedisServer", "free_port", "rabbitmq_node", "redis_server"]
@@ -39,11 +40,9 @@ SHARED_PORTS = {5672, 6379, 15672, 25672, 4369}
 
 
 def free_port() -> int:
-    """A port nobody listens on now (never one of the shared services)."""
+    """A port nobody listens on now (never one of the shared services, even while down)."""
     while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
+        port = stack_free_port()
         if port not in SHARED_PORTS:
             return port
 

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import importlib.util
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from xrpl.models.transactions import Payment, PaymentChannelClaim, PaymentChanne
 from xrpl.models.transactions.transaction import Transaction
 from xrpl.wallet import Wallet
 
+from devstack.stack import free_port
 from ledger import (
     AccountNotFound,
     ChannelNotFound,
@@ -57,16 +57,10 @@ class Sandbox:
     log: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def _running_sandbox(tmp_path: Path, *options: str) -> Iterator[Sandbox]:
     """The ``sandbox`` command's main() in a child process on a free port, until exit."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "sandbox.log"
     command = [
         sys.executable,

@@ -15,15 +15,10 @@ from pathlib import Path
 
 import httpx
 
+from devstack.stack import free_port
 from ledger.sandbox.demo import DEMO
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _command(*args: str) -> list[str]:
@@ -33,7 +28,7 @@ def _command(*args: str) -> list[str]:
 
 @contextmanager
 def _running(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         _command("--port", str(port), *args),
         cwd=ROOT,
