@@ -7,8 +7,8 @@ their money back gets a transaction answer instead of a person. Escalation must 
 how much else the user wrote, so a few phrasings that can only mean "I want my money back" or
 "let me talk to a person" decide the intent on their own:
 
-- a secret or wallet said to be stolen, hacked or drained, now: ``account_security`` (whose
-  answer hands a theft under way to a person at once);
+- a secret or wallet said to be stolen, hacked or drained, now: ``security_incident`` (handed
+  to a person at once, as urgent);
 - payments the user says they never made, or a scam they fell for: ``fraud_report``;
 - a refund demand, a double charge or a chargeback: ``dispute``;
 - a threat to report or sue the company: ``complaint``;
@@ -31,7 +31,7 @@ from typing import Any
 __all__ = ["HANDOFF_INTENTS", "escalation_signal"]
 
 HANDOFF_INTENTS = frozenset(
-    {"human_request", "complaint", "fraud_report", "dispute", "account_security"}
+    {"human_request", "complaint", "fraud_report", "dispute", "security_incident"}
 )
 
 _COMPROMISED = re.compile(
@@ -175,7 +175,7 @@ def escalation_signal(text: str) -> str | None:
     if not text or text.startswith("/"):
         return None
     if _COMPROMISED.search(text) and not _SUPPOSED.search(text) and not _DENIED.search(text):
-        return "account_security"
+        return "security_incident"
     if _FRAUD.search(text) and not _SUPPOSED.search(text):
         return "fraud_report"
     if (

@@ -37,6 +37,7 @@ _KIND_BY_INTENT = {
     "fraud_report": "fraud_report",
     "dispute": "dispute",
     "account_security": "account_security",
+    "security_incident": "account_security",
 }
 _LABELS = {
     "human_request": "The user asked for a person",
@@ -227,7 +228,8 @@ class ActionEscalate(Action):
 
 
 class ActionProtectiveGuidance(Action):
-    """Immediate advice for a fraud report or a dispute, before taking the details."""
+    """Immediate advice for a fraud report, a dispute or a security incident, before the details
+    are taken (or, for an incident, before the urgent hand-off)."""
 
     def name(self) -> str:
         return "action_protective_guidance"
@@ -236,7 +238,8 @@ class ActionProtectiveGuidance(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        kind = "dispute" if intent == "dispute" else "fraud_report"
+        kind = _KIND_BY_INTENT.get(str(intent), "fraud_report")
+        kind = kind if kind in GUIDANCE else "fraud_report"
         dispatcher.utter_message(text=GUIDANCE[kind])
         events: list[EventType] = [SlotSet("escalation_kind", kind)]
         text = str((tracker.latest_message or {}).get("text") or "")

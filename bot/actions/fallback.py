@@ -39,6 +39,7 @@ INTENT_LABELS: dict[str, str] = {
     "how_it_works": "How payments work here",
     "creator_payouts": "Creator payouts",
     "account_security": "Account security (seed, phishing)",
+    "security_incident": "My wallet or secret was compromised",
     "fraud_report": "Report fraud",
     "dispute": "Dispute a payment",
     "human_request": "Talk to a person",

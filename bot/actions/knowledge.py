@@ -145,7 +145,7 @@ _HYPOTHETICAL = re.compile(
 
 def is_compromise_in_progress(text: str) -> bool:
     """The user says their secret is out or their XRP is being taken, now."""
-    if escalation_signal(text) == "account_security":  # the words that decided the intent
+    if escalation_signal(text) == "security_incident":  # the words that decided the intent
         return True
     return bool(_COMPROMISE.search(text)) and not _HYPOTHETICAL.search(text)
 

@@ -122,6 +122,25 @@ async def test_fraud_report_gives_guidance_then_opens_a_high_priority_ticket(
     assert mentioned["mentioned"]["amounts"][0]["value"] == "20000000"
 
 
+async def test_a_security_incident_gets_protective_steps_then_an_urgent_ticket(
+    to_receiver: Receiver,
+) -> None:
+    chat = Conversation(metadata={"user_id": "u_bruno", "wallets": [DEMO.account("bruno").address]})
+    words = "my phone with the wallet app on it was taken at a bar last night, no pin lock"
+    guidance = await chat.say(words, "security_incident").run(ActionProtectiveGuidance())
+    assert "create a new wallet" in guidance.text
+    assert guidance.slot("escalation_kind") == "account_security"
+    assert guidance.slot("report_details") == words  # detailed enough: nothing more to ask
+    chat.slots.update(escalation_kind="account_security", report_details=words)
+    turn = await chat.run(ActionEscalate())
+
+    assert "marked it high priority" in turn.text
+    (request,) = to_receiver.received
+    assert request.kind == "account_security"
+    assert request.priority_hint == "urgent"
+    assert words in request.user_words
+
+
 async def test_troubleshooting_answers_travel_with_the_hand_off(to_receiver: Receiver) -> None:
     chat = Conversation(metadata={"wallets": [ALICE]})
     chat.slots.update(

@@ -28,8 +28,8 @@ from bot.nlu_signals import escalation_signal
         "somebody reset my password and now I can't get in",
     ],
 )
-def test_a_theft_under_way_is_account_security(text: str) -> None:
-    assert escalation_signal(text) == "account_security"
+def test_a_theft_under_way_is_a_security_incident(text: str) -> None:
+    assert escalation_signal(text) == "security_incident"
 
 
 @pytest.mark.parametrize(
