@@ -17,7 +17,8 @@ how much else the user wrote, so a few phrasings that can only mean "I want my m
 :class:`EscalationSignals` runs after the intent classifier and the fallback classifier and
 replaces their intent only when one of these phrasings is present and the model did not
 already choose an intent that hands off (except that a person asked for in so many words is a
-``human_request`` rather than a ``complaint``). Questions *about* refunds ("how do refunds work?"),
+``human_request`` rather than a ``complaint``). It also reads "sure, it's r..." as the address
+given (``inform``), not as a bare yes. Questions *about* refunds ("how do refunds work?"),
 hypotheticals ("if I wanted a refund...") and "are you a real person?" are left to the model.
 
 This module must import nothing from the rest of ``bot`` (it runs inside ``.venv-rasa``).
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["HANDOFF_INTENTS", "escalation_signal"]
+__all__ = ["HANDOFF_INTENTS", "escalation_signal", "overriding_intent"]
 
 HANDOFF_INTENTS = frozenset(
     {"human_request", "complaint", "fraud_report", "dispute", "security_incident"}
@@ -45,8 +46,12 @@ _COMPROMISED = re.compile(
     r"\b(out of|from)\s+(my|our)\b"
     r"|\b(someone|somebody|a stranger|a hacker|they)\b[^.?!]{0,20}\b(signed|logged|got|broke|"
     r"hacked)\s+(in|into)\b[^.?!]{0,10}\b(my|our)\b"
-    r"|\b(someone|somebody|a stranger|a hacker)\b[^.?!]{0,40}\b(changed|reset)\s+(my|our)\s+"
-    r"(email|e-mail|password|2fa|two[- ]factor|phone|login)\b"
+    r"|\b(someone|somebody|a stranger|a hacker)\b[^.?!]{0,40}\b(changed|reset|switched off|"
+    r"turned off|disabled|removed)\s+(my|our|the)\s+(email|e-mail|password|2fa|two[- ]factor|"
+    r"two[- ]step|phone|login)\b"
+    r"|\b(kid|kids|son|daughter|child|brother|sister|flatmate|roommate|ex|nephew|niece)\b"
+    r"[^.?!]{0,20}\b(used|took|got into|accessed|grabbed)\s+(my|our)\s+(phone|wallet|account|"
+    r"laptop|computer|device|tablet)\b"
     r"|\b(someone|somebody)( else)?\b[^.?!]{0,30}\b(using|accessing|controlling|inside)\s+"
     r"(my|our)\s+(account|wallet|channel|address)\b"
     r"|\b(someone|somebody)\b[^.?!]{0,60}\b(it|that)\s*(is not|isn'?t|wasn'?t|was not|'s not)\s+"
@@ -65,10 +70,14 @@ _COMPROMISED = re.compile(
 )
 
 _FRAUD = re.compile(
-    r"\b(didn'?t|did not|never|dont|don'?t)\s+(authori[sz]e|approve|sign|make|send|recogni[sz]e)\b"
+    r"\b(this|that|it)\s+(is|was|'s)\s+(theft|stealing|robbery|fraud)\b"
+    r"|\b(take|shut)\s+(this|it|that|them|the (site|page|account|profile))\s+down\b"
+    r"|\b(more|way more|much more|far more)\s+than\s+(i|we)\s+(ever\s+)?(tipped|signed|approved|"
+    r"authori[sz]ed|paid|sent|agreed)\b"
+    r"|\b(didn'?t|did not|never|dont|don'?t)\s+(authori[sz]e|approve|sign|make|send|recogni[sz]e)\b"
     r"[^.?!]{0,30}\b(claims?|payments?|transactions?|transfers?|tips?|charges?|these|those|"
     r"them|any of (this|these|that|those|them))\b"
-    r"|\b(claims?|payments?|transactions?|transfers?|tips?|charges?)\b[^.?!]{0,30}\b(i|we)\s+"
+    r"|\b(claims?|payments?|transactions?|transfers?|tips?|charges?)\b[^.?!]{0,60}\b(i|we)\s+"
     r"(never|didn'?t|did not)\s+(authori[sz]ed?|approved?|signed|sign|made|make|sent|send)\b"
     r"|\bunauthori[sz]ed\b"
     r"|\breport\b[^.?!]{0,20}\b(scam|scams|scammer|fraud|fraudster|theft|thief|phishing|"
@@ -98,7 +107,41 @@ _REFUND_DEMAND = re.compile(
     r"|\bdouble[- ]?(charged|billed|charge|payment)\b"
     r"|\bcharge ?back\b"
     r"|\b(open|file|raise|start|make)\b[^.?!]{0,12}\bdispute\b"
-    r"|\bi\b[^.?!]{0,15}\b(want|wish|would like|'d like|need) to dispute\b",
+    r"|\bi\b[^.?!]{0,15}\b(want|wish|would like|'d like|need) to dispute\b"
+    r"|\b(help me|please|pls|plz|need to|want to)\s+(undo|reverse)\b"
+    r"|\bmeant to (tip|send|pay|give)\b[^?!]{0,30}\b(typed|sent|paid|tipped|put|entered)\b"
+    r"|\b(sent|tipped|paid|typed|transferred|entered)\b[^.?!]{0,30}\b(by mistake|by accident|"
+    r"an extra zero)\b"
+    r"|\b(accidentally|mistakenly)\s+(sent|tipped|paid|transferred)\b",
+    re.IGNORECASE,
+)
+
+# "there's a copy of your site" reports one; "how do I spot a copy of the site?" asks
+_COPY = re.compile(
+    r"\b(copy|clone|replica|fake version)\s+of\s+(your|the|this|my)\s+(site|website|page|app|"
+    r"profile|creator page)\b",
+    re.IGNORECASE,
+)
+_ASKS_HOW = re.compile(r"\?\s*$|\bhow\s+(to|do|can|could|would)\b", re.IGNORECASE)
+
+# "I'd like those 5 XRP back" (but "I'd like my XRP back from the channel" is about closing it)
+_WANTS_IT_BACK = re.compile(
+    r"\b(want|wants|'d like|would like|need|needs|demand|expect)\b[^.?!]{0,25}\b(xrp|money|tips?|"
+    r"payments?|funds|coins)\s+(back|returned|refunded)\b",
+    re.IGNORECASE,
+)
+_CHANNEL_TALK = re.compile(r"\b(channel|clos\w*|settle)\b", re.IGNORECASE)
+
+# "woke up and my wallet is empty ... I didn't send anything"
+_EMPTIED = re.compile(
+    r"\b(wallet|account|balance|xrp)\b[^.?!]{0,25}\b(is|was|are|were|got|been)\s+(basically\s+|"
+    r"almost\s+|completely\s+|all\s+)?(empty|emptied|gone|zero|wiped|drained)\b"
+    r"|\beverything\s+(is\s+)?gone\b",
+    re.IGNORECASE,
+)
+_NOT_ME = re.compile(
+    r"\b(i|we)\s+(didn'?t|did not|never|haven'?t)\s+(send|sent|spend|spent|touch|touched|do|did|"
+    r"move|moved|authori[sz]e|approve)\b",
     re.IGNORECASE,
 )
 
@@ -106,7 +149,10 @@ _COMPLAINT = re.compile(
     r"\b(report|sue)\s+(you|your company|this company|your platform|this platform|you guys|"
     r"you people)\b"
     r"|\b(lawyer|legal action|regulator|consumer protection|ombudsman)\b"
-    r"|\bmade a fool of\b",
+    r"|\bmade a fool of\b"
+    r"|\bor\s+(i'?m|i am|i will|i'?ll|we'?re|we will)\s+(leaving|leave|quitting|quit|done|"
+    r"closing my account|going elsewhere)\b"
+    r"|\bhow (i|we) (get|am|are|got|were) treated\b",
     re.IGNORECASE,
 )
 
@@ -127,7 +173,8 @@ _PERSON_REQUEST = re.compile(
     r"(a\s+|an\s+)?(real\s+|actual\s+)?(person|human|agent|representative)\b(?!')"
     r"|\b(want|need|demand|expect|like)\b[^.?!]{0,20}\b(someone|somebody|a person|a human|"
     r"an agent|a manager|a supervisor)\b[^.?!]{0,30}\b(contact|call|email|phone|reach|"
-    r"get back to|respond|reply)\b",
+    r"get back to|respond|reply)\b"
+    r"|\b(want|need|demand|like|please)\b[^.?!]{0,25}\binvestigat\w*",
     re.IGNORECASE,
 )
 
@@ -135,6 +182,7 @@ _PERSON_REQUEST = re.compile(
 _ASKS_IF_BOT = re.compile(
     r"\b(are|r)\s+(you|u)\b[^.?!]{0,20}\b(human|person|bot|robot|ai|machine|real|live)\b"
     r"|\bam i\b[^.?!]{0,25}\b(talking|chatting|speaking|writing)\b"
+    r"|\b(whether|if)\s+(i'?m|i am)\s+(talking|chatting|speaking|writing)\b"
     r"|\bis (this|it)\b[^.?!]{0,20}\b(human|person|bot|robot|ai|machine|real|live)\b"
     r"|\b(behind|run by|operated by|answered by)\b",
     re.IGNORECASE,
@@ -174,14 +222,23 @@ def escalation_signal(text: str) -> str | None:
     """The hand-off intent ``text`` asks for unmistakably, else None."""
     if not text or text.startswith("/"):
         return None
-    if _COMPROMISED.search(text) and not _SUPPOSED.search(text) and not _DENIED.search(text):
+    supposed = _SUPPOSED.search(text)
+    if _COMPROMISED.search(text) and not supposed and not _DENIED.search(text):
         return "security_incident"
-    if _FRAUD.search(text) and not _SUPPOSED.search(text):
+    if _EMPTIED.search(text) and _NOT_ME.search(text) and not supposed:
+        return "security_incident"
+    if _FRAUD.search(text) and not supposed:
+        return "fraud_report"
+    if _COPY.search(text) and not supposed and not _ASKS_HOW.search(text):
         return "fraud_report"
     if (
         _REFUND_DEMAND.search(text)
         and not _HYPOTHETICAL.search(text)
         and not _CLOSING_TO_GET_BACK.search(text)
+    ) or (
+        _WANTS_IT_BACK.search(text)
+        and not _HYPOTHETICAL.search(text)
+        and not _CHANNEL_TALK.search(text)
     ):
         return "dispute"
     if _COMPLAINT.search(text) and not _SUPPOSED.search(text):
@@ -195,12 +252,35 @@ def escalation_signal(text: str) -> str | None:
     return None
 
 
+# "sure, it's r..." answers "which address?": the identifier is the point, not the yes.
+_SMALL_TALK = frozenset({"affirm", "deny", "thanks", "greet"})
+_IDENTIFIERS = frozenset({"address", "hash"})
+
+
+def overriding_intent(
+    current: str | None, text: str | None, entities: frozenset[str] = frozenset()
+) -> str | None:
+    """The intent to set in place of the model's ``current`` one, else None: a hand-off the
+    words ask for unmistakably, or ``inform`` for an address or hash given with a yes or a
+    greeting (``entities`` are the names of the entities found)."""
+    signal = escalation_signal(text or "")
+    if signal is None and current in _SMALL_TALK and entities & _IDENTIFIERS:
+        return "inform"
+    if signal is None or signal == current:
+        return None
+    if current in HANDOFF_INTENTS and (current, signal) != ("complaint", "human_request"):
+        return None  # already handed off; only "a person, please" is more precise
+    if current == "account_security" and signal != "security_incident":
+        return None  # "someone pretending to be support asked for my seed, legit?"
+    return signal
+
+
 try:  # Rasa's component API exists only in .venv-rasa
     from rasa.engine.graph import ExecutionContext, GraphComponent
     from rasa.engine.recipes.default_recipe import DefaultV1Recipe
     from rasa.engine.storage.resource import Resource
     from rasa.engine.storage.storage import ModelStorage
-    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
     from rasa.shared.nlu.training_data.message import Message
 except ImportError:
     RASA = False
@@ -211,7 +291,8 @@ if RASA:
 
     @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
     class EscalationSignals(GraphComponent):
-        """Sets a hand-off intent when the message asks for one unmistakably."""
+        """Sets a hand-off intent when the message asks for one unmistakably, and ``inform``
+        when an address or hash comes with a yes (:func:`overriding_intent`)."""
 
         @classmethod
         def create(
@@ -225,15 +306,12 @@ if RASA:
 
         def process(self, messages: list[Message]) -> list[Message]:
             for message in messages:
-                current = (message.get(INTENT) or {}).get("name")
-                signal = escalation_signal(message.get(TEXT) or "")
-                if signal is None or signal == current:
+                found = frozenset(e.get("entity") for e in message.get(ENTITIES) or [])
+                signal = overriding_intent(
+                    (message.get(INTENT) or {}).get("name"), message.get(TEXT), found
+                )
+                if signal is None:
                     continue
-                if current in HANDOFF_INTENTS and (current, signal) != (
-                    "complaint",
-                    "human_request",
-                ):
-                    continue  # already handed off; only "a person, please" is more precise
                 intent = {"name": signal, "confidence": 1.0}
                 ranking = [
                     r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != signal

@@ -26,13 +26,14 @@ from ledger import LedgerError
 
 __all__ = [
     "GUIDANCE",
+    "KIND_BY_INTENT",
     "ActionEscalate",
     "ActionProtectiveGuidance",
     "ValidateReportForm",
     "escalation_kind",
 ]
 
-_KIND_BY_INTENT = {
+KIND_BY_INTENT = {
     "complaint": "complaint",
     "fraud_report": "fraud_report",
     "dispute": "dispute",
@@ -81,8 +82,8 @@ def escalation_kind(tracker: Tracker) -> str:
         kind = tracker.get_slot("escalation_kind")
         if kind in {"fraud_report", "dispute"}:
             return str(kind)
-    if intent in _KIND_BY_INTENT:
-        return _KIND_BY_INTENT[str(intent)]
+    if intent in KIND_BY_INTENT:
+        return KIND_BY_INTENT[str(intent)]
     offered = tracker.get_slot("escalation_kind")
     if intent == "human_request" and offered == "fallback":
         return "human_request"  # the user asked for a person, in so many words
@@ -238,7 +239,7 @@ class ActionProtectiveGuidance(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        kind = _KIND_BY_INTENT.get(str(intent), "fraud_report")
+        kind = KIND_BY_INTENT.get(str(intent), "fraud_report")
         kind = kind if kind in GUIDANCE else "fraud_report"
         dispatcher.utter_message(text=GUIDANCE[kind])
         events: list[EventType] = [SlotSet("escalation_kind", kind)]

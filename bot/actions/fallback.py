@@ -1,5 +1,11 @@
 """When unsure: the two likeliest meanings as buttons plus "Something else"; after two failed
-attempts in a row, a person is offered. Intent names never reach the user."""
+attempts in a row, a person is offered. Intent names never reach the user.
+
+One exception: when the likeliest meaning is one that needs a person (a fraud report, a dispute,
+a security incident, a complaint, a person asked for), the message goes to a person rather than
+to buttons. Escalating a message that did not need it costs an agent a minute; answering one
+that did with a help article can cost the user their XRP, and the target for hand-offs is all of
+them."""
 
 from __future__ import annotations
 
@@ -7,10 +13,11 @@ import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.escalation import GUIDANCE, KIND_BY_INTENT
 from bot.actions.inform import answer_inform, is_bare_identifier
 from bot.actions.knowledge import knowledge_answer
 from bot.context import entity_values, linked_wallets
@@ -50,6 +57,8 @@ _NEUTRAL = {"nlu_fallback", "something_else", "affirm", "deny", "inform", "out_o
 # meaning and there is an account to look at, looking costs the user nothing.
 _LEDGER_QUESTIONS = {"check_balance", "transaction_history", "payment_check", "channel_status"}
 _SOMETHING_ELSE = {"title": "Something else", "payload": "/something_else"}
+# An unclear message whose likeliest meaning needs a person, at least this likely, goes to one.
+HANDOFF_GUESS_CONFIDENCE = 0.2
 
 
 def failed_attempts(tracker: Tracker) -> int:
@@ -71,6 +80,29 @@ def _likeliest(tracker: Tracker) -> list[str]:
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
     names = [str(item.get("name")) for item in ranking]
     return [n for n in names if n not in _NEUTRAL and n in INTENT_LABELS][:2]
+
+
+def _handoff_guess(tracker: Tracker) -> str | None:
+    """The hand-off intent that is the likeliest meaning of an unclear message, if any.
+
+    Not a person asked for: at low confidence the model reads that into any mention of the
+    support team, and the words of a real request are unmistakable (``nlu_signals``). Not in
+    the middle of troubleshooting either, where a short answer is usually for the form."""
+    if tracker.active_loop.get("name"):
+        return None
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    for item in ranking:
+        name = str(item.get("name"))
+        if name == "nlu_fallback":
+            continue
+        if (
+            name in HANDOFF_INTENTS
+            and name != "human_request"
+            and float(item.get("confidence") or 0) >= HANDOFF_GUESS_CONFIDENCE
+        ):
+            return name
+        return None
+    return None
 
 
 async def _answer_ledger_question(
@@ -122,6 +154,21 @@ class ActionClarify(Action):
             entity_values(tracker, "hash") and not entity_values(tracker, "address")
         ):
             return await answer_inform(dispatcher, tracker)
+        question = str((tracker.latest_message or {}).get("text") or "").strip()
+        handoff = _handoff_guess(tracker)
+        if handoff is not None and not question.startswith("/"):
+            kind = KIND_BY_INTENT.get(handoff, "human_request")
+            # the guidance ends by saying it goes to the team; without one, say so here
+            dispatcher.utter_message(
+                text=GUIDANCE.get(kind)
+                or "This sounds like something our team should handle, so I'm passing it to a "
+                "person with this conversation."
+            )
+            return [
+                SlotSet("escalation_kind", kind),
+                SlotSet("report_details", question),
+                FollowupAction("action_escalate"),
+            ]
         guesses = _guesses(tracker)
         likeliest = _likeliest(tracker)
         if (
@@ -138,7 +185,6 @@ class ActionClarify(Action):
                 buttons=[*guesses[1:], _SOMETHING_ELSE],
             )
             return events
-        question = str((tracker.latest_message or {}).get("text") or "").strip()
         answer = await knowledge_answer(question)
         if answer is not None:
             # The help centre knows this one: answer it, and keep the guesses a click away.

@@ -9,7 +9,7 @@ reading is tried before saying "not found".
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
@@ -36,6 +36,20 @@ async def channel_reply(channel: ChannelState) -> str:
     return channel_text(channel, rate, settings.channel_low_fraction)
 
 
+_ON_A_CHANNEL = {"PaymentChannelClaim", "PaymentChannelFund"}
+
+
+async def _channel_now(channel_id: str) -> tuple[str, ChannelState | None]:
+    """What the channel a transaction acted on looks like now, in a sentence or two."""
+    try:
+        channel = await lookup(lambda ledger: ledger.channel(channel_id))
+    except ChannelNotFound:
+        return "That channel is closed now: its unspent XRP went back to the payer.", None
+    except LedgerError:
+        return "", None  # the transaction is answered; the channel's state can wait
+    return f"The channel now: {await channel_reply(channel)}", channel
+
+
 async def answer_identifier(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -50,8 +64,16 @@ async def answer_identifier(
         try:
             if kind == "transaction":
                 tx = await lookup(lambda ledger: ledger.transaction(value))
-                dispatcher.utter_message(text=transaction_text(tx))
-                return remember(tracker, transactions=as_json(tx))
+                text = transaction_text(tx)
+                found: dict[str, Any] = {"transactions": as_json(tx)}
+                if tx.channel_id and tx.tx_type in _ON_A_CHANNEL:
+                    # "I pressed close (<hash>): how much comes back, and when?"
+                    now_text, channel = await _channel_now(tx.channel_id)
+                    text += f"\n{now_text}" if now_text else ""
+                    if channel is not None:
+                        found["channels"] = [as_json(channel)]
+                dispatcher.utter_message(text=text)
+                return remember(tracker, **found)
             channel = await lookup(lambda ledger: ledger.channel(value))
             text = await channel_reply(channel)
             dispatcher.utter_message(text=f"{text} It is funded by {channel.account}.")

@@ -161,8 +161,9 @@ class ActionAnswerTopic(Action):
         intent = (message.get("intent") or {}).get("name") or "out_of_scope"
         question = str(message.get("text") or "").strip()
         if intent == "account_security" and is_compromise_in_progress(question):
-            # Not a question about safety but a theft under way: protective steps at once, then
-            # an urgent hand-off without waiting for the user to ask.
+            # Not a question about safety but a theft under way, worded so that the model read
+            # it as a question (security_incident is the intent for these): protective steps at
+            # once, then an urgent hand-off without waiting for the user to ask.
             dispatcher.utter_message(text=GUIDANCE["account_security"])
             return [
                 SlotSet("escalation_kind", "account_security"),

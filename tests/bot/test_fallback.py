@@ -102,3 +102,45 @@ async def test_a_hash_asked_about_as_a_payment_is_looked_up(on_demo: str) -> Non
         ActionPaymentCheck()
     )
     assert "succeeded and is validated" in turn.text
+
+
+async def test_an_unclear_message_that_most_likely_needs_a_person_goes_to_one() -> None:
+    chat = Conversation(metadata={"wallets": [DEMO.account("bruno").address]})
+    words = "meant to tip 0.5 and typed 50, the creator ignores me, help me before it's too late"
+    ranking = [("nlu_fallback", 0.45), ("dispute", 0.39), ("explain_reserve", 0.25)]
+    turn = await chat.say(words, "nlu_fallback", ranking=ranking).run(ActionClarify())
+    assert "I'll pass the dispute to our team as high priority" in turn.text
+    assert not turn.buttons
+    assert turn.slot("escalation_kind") == "dispute"
+    assert turn.slot("report_details") == words
+    assert {"event": "followup", "name": "action_escalate"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in turn.events
+    ]
+
+
+async def test_an_unlikely_hand_off_meaning_is_only_offered() -> None:
+    chat = Conversation()
+    ranking = [("nlu_fallback", 0.45), ("complaint", 0.15), ("channel_status", 0.12)]
+    turn = await chat.say("my channel, seriously??", "nlu_fallback", ranking=ranking).run(
+        ActionClarify()
+    )
+    assert "I'm not sure I understood" in turn.text
+    assert turn.slot("escalation_kind") is None
+
+
+async def test_no_hand_off_guess_for_a_person_or_in_the_middle_of_troubleshooting() -> None:
+    chat = Conversation()
+    ranking = [("nlu_fallback", 0.45), ("human_request", 0.33), ("account_security", 0.21)]
+    turn = await chat.say(
+        "is it ok to give my secret key to your support team?", "nlu_fallback", ranking=ranking
+    ).run(ActionClarify())
+    assert turn.slot("escalation_kind") is None
+    chat = Conversation()
+    chat.active_loop = {"name": "wallet_form"}
+    ranking = [("nlu_fallback", 0.45), ("security_incident", 0.3), ("thanks", 0.25)]
+    turn = await chat.say(
+        "ahh it works now, I let the extension run in private windows",
+        "nlu_fallback",
+        ranking=ranking,
+    ).run(ActionClarify())
+    assert turn.slot("escalation_kind") is None

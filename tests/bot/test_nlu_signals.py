@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu_signals import escalation_signal
+from bot.nlu_signals import escalation_signal, overriding_intent
 
 
 @pytest.mark.parametrize(
@@ -127,3 +127,65 @@ def test_questions_and_look_alikes_are_left_to_the_model(text: str) -> None:
 def test_threats_to_report_the_company_are_complaints() -> None:
     assert escalation_signal("I am going to report your company") == "complaint"
     assert escalation_signal("my lawyer will hear about this") == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("there's a payment of 10 XRP to rPynHQ7gAJzvZPNEoefrdBBKeVDaGwWEyW I never made", None),
+        ("This is theft. Someone took 10 XRP", "fraud_report"),
+        ("it's a perfect copy of your site, you need to take this down", "fraud_report"),
+        ("someone made a copy of my creator page and takes tips", "fraud_report"),
+        ("theo has redeemed way more than I ever tipped", "fraud_report"),
+        ("meant to tip 0.5 and typed 50, please help", "dispute"),
+        ("I sent 20 XRP by mistake to the wrong creator", "dispute"),
+        ("I accidentally tipped 50 instead of 5", "dispute"),
+        ("please help me undo this before it's too late", "dispute"),
+        ("the video never loaded, I'd like those 5 XRP back please", "dispute"),
+        ("woke up and my wallet is empty, I didn't send anything", "security_incident"),
+        ("my kid used my phone and sent all of it", "security_incident"),
+        ("someone changed the email on my account and switched off 2fa", "security_incident"),
+        ("sort it out or I'm leaving this site", "complaint"),
+        ("months of paying here and this is how I get treated??", "complaint"),
+        ("something is fishy with that channel and I want it investigated", "human_request"),
+    ],
+)
+def test_more_wordings_that_need_a_person(text: str, intent: str | None) -> None:
+    expected = intent or "fraud_report"  # the first: a long address between the two halves
+    assert escalation_signal(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I spot a fake copy of the website?",
+        "got a link to a copy of your site asking for my seed, legit?",
+        "do I get my XRP back when the channel closes?",
+        "when do I get my XRP back after closing?",
+        "my wallet is empty, how do I buy XRP?",
+        "what if I accidentally sent XRP to the wrong address?",
+        "my son sent me 5 XRP yesterday, did it arrive?",
+        "I'm curious whether I'm talking to a real person or a bot",
+        "I'm leaving now, bye",
+    ],
+)
+def test_more_questions_left_to_the_model(text: str) -> None:
+    assert escalation_signal(text) is None
+
+
+def test_a_security_question_is_not_turned_into_a_report() -> None:
+    words = "someone DMed me pretending to be support and asked for my secret key"
+    assert escalation_signal(words) == "fraud_report"
+    assert overriding_intent("account_security", words) is None
+    assert overriding_intent("account_security", "my seed was leaked") == "security_incident"
+    assert overriding_intent("check_balance", words) == "fraud_report"
+    assert overriding_intent("fraud_report", "a person please") is None
+    assert overriding_intent("complaint", "a person please") == "human_request"
+
+
+def test_an_address_given_with_a_yes_is_the_address() -> None:
+    words = "sure, its rPynHQ7gAJzvZPNEoefrdBBKeVDaGwWEyW"
+    assert overriding_intent("affirm", words, frozenset({"address"})) == "inform"
+    assert overriding_intent("greet", "hi, tx ABC", frozenset({"hash"})) == "inform"
+    assert overriding_intent("affirm", "sure", frozenset()) is None
+    assert overriding_intent("check_balance", words, frozenset({"address"})) is None

@@ -116,3 +116,16 @@ async def test_a_hash_in_a_history_question_is_that_transaction(on_demo: str) ->
     ).run(ActionTransactionHistory())
     assert "tecUNFUNDED_PAYMENT" in turn.text and "stale" in turn.text
     assert "Transactions of" not in turn.text
+
+
+async def test_a_close_request_shows_what_comes_back_and_when(on_demo: str) -> None:
+    text = await _status(DEMO.transactions["close_request"])
+    assert "succeeded and is validated" in text
+    assert "The channel now:" in text
+    assert "18 XRP" in text, text  # what is left in dana's channel to mira comes back to her
+    assert "It is closing: it closes at" in text, text
+
+
+async def test_a_claim_that_closed_its_channel_says_it_is_gone(on_demo: str) -> None:
+    text = await _status(DEMO.transactions["creator_close"])
+    assert "That channel is closed now" in text
