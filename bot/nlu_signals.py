@@ -270,7 +270,7 @@ def overriding_intent(
         return None
     if current in HANDOFF_INTENTS and (current, signal) != ("complaint", "human_request"):
         return None  # already handed off; only "a person, please" is more precise
-    if current == "account_security" and signal != "security_incident":
+    if current == "account_security" and signal != "security_incident" and "?" in (text or ""):
         return None  # "someone pretending to be support asked for my seed, legit?"
     return signal
 

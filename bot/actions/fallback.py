@@ -58,7 +58,7 @@ _NEUTRAL = {"nlu_fallback", "something_else", "affirm", "deny", "inform", "out_o
 _LEDGER_QUESTIONS = {"check_balance", "transaction_history", "payment_check", "channel_status"}
 _SOMETHING_ELSE = {"title": "Something else", "payload": "/something_else"}
 # An unclear message whose likeliest meaning needs a person, at least this likely, goes to one.
-HANDOFF_GUESS_CONFIDENCE = 0.2
+HANDOFF_GUESS_CONFIDENCE = 0.3
 
 
 def failed_attempts(tracker: Tracker) -> int:

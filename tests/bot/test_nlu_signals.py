@@ -174,13 +174,15 @@ def test_more_questions_left_to_the_model(text: str) -> None:
 
 
 def test_a_security_question_is_not_turned_into_a_report() -> None:
-    words = "someone DMed me pretending to be support and asked for my secret key"
+    words = "someone DMed me pretending to be support and asked for my secret key, legit?"
     assert escalation_signal(words) == "fraud_report"
     assert overriding_intent("account_security", words) is None
     assert overriding_intent("account_security", "my seed was leaked") == "security_incident"
     assert overriding_intent("check_balance", words) == "fraud_report"
     assert overriding_intent("fraud_report", "a person please") is None
     assert overriding_intent("complaint", "a person please") == "human_request"
+    takedown = "a perfect copy of your site asks for seeds, you need to take this down"
+    assert overriding_intent("account_security", takedown) == "fraud_report"
 
 
 def test_an_address_given_with_a_yes_is_the_address() -> None:
