@@ -2,8 +2,8 @@
 attempts in a row, a person is offered. Intent names never reach the user.
 
 One exception: when the likeliest meaning is one that needs a person (a fraud report, a dispute,
-a security incident, a complaint, a person asked for), the message goes to a person rather than
-to buttons. Escalating a message that did not need it costs an agent a minute; answering one
+a security incident or a complaint, at least 30% likely), the message goes to a person rather
+than to buttons. Escalating a message that did not need it costs an agent a minute; answering one
 that did with a help article can cost the user their XRP, and the target for hand-offs is all of
 them."""
 

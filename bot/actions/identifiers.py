@@ -43,11 +43,11 @@ async def _channel_now(channel_id: str) -> tuple[str, ChannelState | None]:
     """What the channel a transaction acted on looks like now, in a sentence or two."""
     try:
         channel = await lookup(lambda ledger: ledger.channel(channel_id))
+        return f"The channel now: {await channel_reply(channel)}", channel
     except ChannelNotFound:
         return "That channel is closed now: its unspent XRP went back to the payer.", None
     except LedgerError:
         return "", None  # the transaction is answered; the channel's state can wait
-    return f"The channel now: {await channel_reply(channel)}", channel
 
 
 async def answer_identifier(
