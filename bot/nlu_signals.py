@@ -12,7 +12,8 @@ how much else the user wrote, so a few phrasings that can only mean "I want my m
 - payments the user says they never made, or a scam they fell for: ``fraud_report``;
 - a refund demand, a double charge or a chargeback: ``dispute``;
 - a threat to report or sue the company: ``complaint``;
-- a person asked for in so many words ("connect me with a live agent"): ``human_request``.
+- a person asked for in so many words ("connect me with a live agent"), or a matter only staff
+  can act on (a user who died, a request from the police or a court): ``human_request``.
 
 :class:`EscalationSignals` runs after the intent classifier and the fallback classifier and
 replaces their intent only when one of these phrasings is present and the model did not
@@ -178,6 +179,16 @@ _PERSON_REQUEST = re.compile(
     re.IGNORECASE,
 )
 
+# Matters only staff can act on: a death in the family, requests from the police or a court.
+_STAFF_ONLY = re.compile(
+    r"\b(passed away|deceased|funeral|next of kin|executor)\b"
+    r"|\b(he|she|they|brother|sister|mother|mom|mum|father|dad|husband|wife|partner|son|"
+    r"daughter|friend|creator|owner)\s+(has\s+|had\s+)?died\b"
+    r"|\b(police|law enforcement|detective|subpoena|court order|legal request|"
+    r"official request)\b",
+    re.IGNORECASE,
+)
+
 # "are you a real person?", "am I talking to a human?", "is this chat run by a person?"
 _ASKS_IF_BOT = re.compile(
     r"\b(are|r)\s+(you|u)\b[^.?!]{0,20}\b(human|person|bot|robot|ai|machine|real|live)\b"
@@ -241,8 +252,10 @@ def escalation_signal(text: str) -> str | None:
         and not _CHANNEL_TALK.search(text)
     ):
         return "dispute"
-    if _COMPLAINT.search(text) and not _SUPPOSED.search(text):
+    if _COMPLAINT.search(text) and not supposed:
         return "complaint"
+    if _STAFF_ONLY.search(text) and not supposed:
+        return "human_request"
     if (
         _PERSON_REQUEST.search(text)
         and not _ASKS_IF_BOT.search(text)

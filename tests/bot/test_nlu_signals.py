@@ -191,3 +191,21 @@ def test_an_address_given_with_a_yes_is_the_address() -> None:
     assert overriding_intent("greet", "hi, tx ABC", frozenset({"hash"})) == "inform"
     assert overriding_intent("affirm", "sure", frozenset()) is None
     assert overriding_intent("check_balance", words, frozenset({"address"})) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My brother passed away last month. How does the family get access to what he earned?",
+        "I'm a detective with the police fraud unit and need the records for an address",
+        "we have a court order for the account holder's details",
+    ],
+)
+def test_matters_only_staff_can_act_on_go_to_a_person(text: str) -> None:
+    assert escalation_signal(text) == "human_request"
+
+
+def test_a_death_supposed_or_a_dead_battery_is_not_one() -> None:
+    assert escalation_signal("what happens to my channel if I die?") is None
+    assert escalation_signal("my phone died while signing, did the tip go through") is None
+    assert escalation_signal("my husband died and the wallet was his") == "human_request"
