@@ -34,6 +34,8 @@ class StackSettings(BaseSettings):
     # processes, `workers` fraud workers, on PostgreSQL, Redis and RabbitMQ below.
     profile: Literal["embedded", "production"] = "embedded"
     workers: int = Field(2, ge=1, le=16)
+    # The embedded api's database; None keeps the api's own default (var/api.sqlite).
+    api_database_url: str | None = None
     # Production services. A managed service is the same URL with its host and credentials.
     postgres_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/channeldesk"
     rasa_postgres_database: str = "channeldesk_rasa"

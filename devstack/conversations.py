@@ -42,6 +42,7 @@ import json
 import re
 import secrets
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ from typing import Any
 import httpx
 import yaml
 
-from devstack.config import ROOT
+from devstack.config import ROOT, StackSettings
 from devstack.local_secrets import local_secret
 
 __all__ = ["Conversation", "Outcome", "evaluate", "load_conversations", "main"]
@@ -328,7 +329,7 @@ def _widget_signer(secrets_dir: Path) -> Any:
 
 
 def run(path: Path, out: Path | None, only: list[str] | None = None) -> dict[str, Any]:
-    from devstack.stack import Stack, settings_on_free_ports
+    from devstack.stack import settings_on_free_ports
 
     conversations = load_conversations(path)
     if only:
@@ -337,10 +338,21 @@ def run(path: Path, out: Path | None, only: list[str] | None = None) -> dict[str
             raise ConversationFileError(f"{path}: no conversation with the id {', '.join(unknown)}")
         conversations = [c for c in conversations if c.id in only]
     print(f"\n== conversations: {len(conversations)} from {path} ==", flush=True)
-    settings = settings_on_free_ports(
-        log_dir=ROOT / "var" / "log" / "conversations",
-    )
     started = time.perf_counter()
+    # A database of its own: every ticket in it is this run's (the judge lists them all).
+    with tempfile.TemporaryDirectory(prefix="conversations-") as scratch:
+        settings = settings_on_free_ports(
+            log_dir=ROOT / "var" / "log" / "conversations",
+            api_database_url=f"sqlite:///{Path(scratch) / 'api.sqlite'}",
+        )
+        return _play(conversations, settings, started, out)
+
+
+def _play(
+    conversations: list[Conversation], settings: StackSettings, started: float, out: Path | None
+) -> dict[str, Any]:
+    from devstack.stack import Stack
+
     with Stack(settings) as stack:
         facts = LiveFacts(stack.ledger_url)
         password = local_secret(settings.secrets_dir, "demo-agent-password")

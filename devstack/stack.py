@@ -262,6 +262,8 @@ class Stack:
             "API_WIDGET_DEMO": "true",
             "HF_HUB_OFFLINE": "1",
         }
+        if s.api_database_url and not self.production:
+            env["API_DATABASE_URL"] = s.api_database_url
         if self.production:
             argv += ["--workers", str(count)]
             env |= {

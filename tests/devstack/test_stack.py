@@ -59,6 +59,14 @@ def test_secrets_are_created_once_and_private(tmp_path: Path) -> None:
 
 
 @pytest.mark.stack
+def test_the_embedded_api_can_be_given_a_database_of_its_own(tmp_path: Path) -> None:
+    default = next(c for c in Stack(_settings(tmp_path)).children if c.name == "api")
+    assert "API_DATABASE_URL" not in default.env  # the api's own var/api.sqlite
+    url = f"sqlite:///{tmp_path / 'run.sqlite'}"
+    stack = Stack(_settings(tmp_path, api_database_url=url))
+    assert next(c for c in stack.children if c.name == "api").env["API_DATABASE_URL"] == url
+
+
 def test_a_failing_child_stops_everything_with_its_log(tmp_path: Path) -> None:
     if not (ROOT / ".venv-rasa" / "bin" / "rasa").exists():
         pytest.skip(".venv-rasa is not set up")
