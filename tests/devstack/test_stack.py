@@ -73,7 +73,7 @@ def test_a_failing_child_stops_everything_with_its_log(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     env = {
         **os.environ,
-        **{f"STACK_{k.upper()}": str(v) for k, v in settings.model_dump().items()},
+        **{f"STACK_{k.upper()}": str(v) for k, v in settings.model_dump(exclude_none=True).items()},
         "API_DATABASE_URL": "nosuchdriver://nowhere",
     }
     result = subprocess.run(
