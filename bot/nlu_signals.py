@@ -242,14 +242,9 @@ def escalation_signal(text: str) -> str | None:
         return "fraud_report"
     if _COPY.search(text) and not supposed and not _ASKS_HOW.search(text):
         return "fraud_report"
-    if (
-        _REFUND_DEMAND.search(text)
-        and not _HYPOTHETICAL.search(text)
-        and not _CLOSING_TO_GET_BACK.search(text)
-    ) or (
-        _WANTS_IT_BACK.search(text)
-        and not _HYPOTHETICAL.search(text)
-        and not _CHANNEL_TALK.search(text)
+    if not _HYPOTHETICAL.search(text) and (
+        (_REFUND_DEMAND.search(text) and not _CLOSING_TO_GET_BACK.search(text))
+        or (_WANTS_IT_BACK.search(text) and not _CHANNEL_TALK.search(text))
     ):
         return "dispute"
     if _COMPLAINT.search(text) and not supposed:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -31,6 +31,7 @@ __all__ = [
     "ActionProtectiveGuidance",
     "ValidateReportForm",
     "escalation_kind",
+    "hand_off_now",
 ]
 
 KIND_BY_INTENT = {
@@ -73,6 +74,21 @@ GUIDANCE = {
     ),
 }
 _MIN_DETAIL_WORDS = 6
+
+
+def hand_off_now(dispatcher: CollectingDispatcher, kind: str, words: str) -> list[EventType]:
+    """The protective steps for ``kind`` (or, where there are none, that a person takes it
+    over), then a hand-off at once that carries the user's ``words``."""
+    dispatcher.utter_message(
+        text=GUIDANCE.get(kind)  # each ends by saying it goes to the team
+        or "This sounds like something our team should handle, so I'm passing it to a person "
+        "with this conversation."
+    )
+    return [
+        SlotSet("escalation_kind", kind),
+        SlotSet("report_details", words),
+        FollowupAction("action_escalate"),
+    ]
 
 
 def escalation_kind(tracker: Tracker) -> str:

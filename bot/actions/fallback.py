@@ -13,11 +13,11 @@ import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.escalation import GUIDANCE, KIND_BY_INTENT
+from bot.actions.escalation import KIND_BY_INTENT, hand_off_now
 from bot.actions.inform import answer_inform, is_bare_identifier
 from bot.actions.knowledge import knowledge_answer
 from bot.context import entity_values, linked_wallets
@@ -91,18 +91,11 @@ def _handoff_guess(tracker: Tracker) -> str | None:
     if tracker.active_loop.get("name"):
         return None
     ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    for item in ranking:
-        name = str(item.get("name"))
-        if name == "nlu_fallback":
-            continue
-        if (
-            name in HANDOFF_INTENTS
-            and name != "human_request"
-            and float(item.get("confidence") or 0) >= HANDOFF_GUESS_CONFIDENCE
-        ):
-            return name
+    top: dict[str, Any] = next((i for i in ranking if i.get("name") != "nlu_fallback"), {})
+    name = str(top.get("name"))
+    if name not in HANDOFF_INTENTS or name == "human_request":
         return None
-    return None
+    return name if float(top.get("confidence") or 0) >= HANDOFF_GUESS_CONFIDENCE else None
 
 
 async def _answer_ledger_question(
@@ -157,18 +150,7 @@ class ActionClarify(Action):
         question = str((tracker.latest_message or {}).get("text") or "").strip()
         handoff = _handoff_guess(tracker)
         if handoff is not None and not question.startswith("/"):
-            kind = KIND_BY_INTENT.get(handoff, "human_request")
-            # the guidance ends by saying it goes to the team; without one, say so here
-            dispatcher.utter_message(
-                text=GUIDANCE.get(kind)
-                or "This sounds like something our team should handle, so I'm passing it to a "
-                "person with this conversation."
-            )
-            return [
-                SlotSet("escalation_kind", kind),
-                SlotSet("report_details", question),
-                FollowupAction("action_escalate"),
-            ]
+            return hand_off_now(dispatcher, KIND_BY_INTENT.get(handoff, "human_request"), question)
         guesses = _guesses(tracker)
         likeliest = _likeliest(tracker)
         if (

@@ -8,11 +8,11 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.escalation import GUIDANCE
+from bot.actions.escalation import hand_off_now
 from bot.context import entity_values, linked_wallets
 from bot.knowledge import help_url, kb_search, more_in_help_centre
 from bot.nlu_signals import escalation_signal
@@ -164,12 +164,7 @@ class ActionAnswerTopic(Action):
             # Not a question about safety but a theft under way, worded so that the model read
             # it as a question (security_incident is the intent for these): protective steps at
             # once, then an urgent hand-off without waiting for the user to ask.
-            dispatcher.utter_message(text=GUIDANCE["account_security"])
-            return [
-                SlotSet("escalation_kind", "account_security"),
-                SlotSet("report_details", question),
-                FollowupAction("action_escalate"),
-            ]
+            return hand_off_now(dispatcher, "account_security", question)
         if entity_values(tracker, "hash") and not entity_values(tracker, "address"):
             # "did my close request <hash> go through?": the transaction answers it
             from bot.actions.transactions import answer_transaction
