@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["HANDOFF_INTENTS", "escalation_signal", "overriding_intent"]
+__all__ = ["HANDOFF_INTENTS", "escalation_signal", "overriding_intent", "supposes"]
 
 HANDOFF_INTENTS = frozenset(
     {"human_request", "complaint", "fraud_report", "dispute", "security_incident"}
@@ -57,7 +57,7 @@ _COMPROMISED = re.compile(
     r"(my|our)\s+(account|wallet|channel|address)\b"
     r"|\b(someone|somebody)\b[^.?!]{0,60}\b(it|that)\s*(is not|isn'?t|wasn'?t|was not|'s not)\s+"
     r"me\b"
-    r"|\b(someone|somebody|a scammer|a hacker)\b[^.?!]{0,20}\b(is|has been|was|keeps)\s+"
+    r"|\b(someone|somebody|a scammer|a hacker)\b[^.?!,]{0,20}\b(is|has been|was|keeps)\s+"
     r"(draining|emptying|stealing|taking|withdrawing|moving|sending|transferring)\b"
     r"|\b(someone|somebody|a scammer|a hacker|they)\s+(has|have|got|knows?)\s+(my|our)\s+"
     r"(seed|secret|secret key|keys?|private key|recovery phrase|password)\b"
@@ -65,6 +65,14 @@ _COMPROMISED = re.compile(
     r"[^.?!]{0,20}\b(was|got|has been|been|is|are)\s+(stolen|hacked|taken)\b"
     r"|\b(pasted|typed|entered|gave|shared|posted|copied|submitted|uploaded)\b[^.?!]{0,30}\b"
     r"(seed|secret|secret key|private key|recovery phrase|passphrase|family seed)\b"
+    r"|\b(asked|told|wanted|got)\s+me\s+to\s+(type|enter|paste|give|share|submit|put in)\b"
+    r"[^.?!]{0,40}\b(seed|secret|secret key|private key|recovery phrase|passphrase|words)\b"
+    r"[^.?!]{0,40}\b(and|so)\s+i\s+did\b"
+    r"|\b(clicked|followed|opened|tapped)\s+(on\s+)?(the|a|that|this|their)\s+link\b[^.?!]{0,20}"
+    r"\b(and|then)\s+(approved|signed|entered|typed|connected|confirmed)\b"
+    r"|\b(xrp|money|funds|it|everything)\b[^.?!]{0,15}\b(went|was sent|got sent|moved|was moved)\s+"
+    r"to\s+(an?|some)\s+(address|account|wallet)\s+(i'?ve never|i have never|i don'?t|i do not|"
+    r"i never)\b"
     r"|\b(web address|url|link|site|domain|address bar)\b[^.?!]{0,15}\b(was|looked|is)\s+"
     r"(slightly\s+|a bit\s+)?(off|wrong|different|fake|weird)\b",
     re.IGNORECASE,
@@ -89,7 +97,10 @@ _FRAUD = re.compile(
     r"(from\s+)?(your|the)\s+(support|team|staff|company|platform)\b"
     r"|\breport (them|him|her|this (person|guy|account|user|site|page|scammer))\b"
     r"|\b(i|we)\b[^.?!]{0,20}\b(got|was|were|been|have been|am being)\s+"
-    r"(scammed|defrauded|robbed|ripped off|phished)\b",
+    r"(scammed|defrauded|robbed|ripped off|phished)\b"
+    r"|\btem_?bad_?signature\b|\b(bad|invalid|forged|fake)\s+signature\b"
+    r"|\b(giveaway|give-away|airdrop|double your|get \w+ back)\b[^?!]{0,80}\b(i|we)\s+(already\s+)?"
+    r"(sent|paid|transferred)\b",
     re.IGNORECASE,
 )
 
@@ -97,7 +108,8 @@ _REFUND_DEMAND = re.compile(
     r"\b(i|we|i'd|i'm|im)\b[^.?!]{0,40}?"
     r"\b(want|wants|need|needs|would like|'d like|like|demand|demanding|request|requesting|"
     r"expect|deserve|asking for|ask for)\b[^.?!]{0,40}?"
-    r"\b(refund|refunded|reimburse|reimbursed|reimbursement|money back)\b"
+    r"\b(refund|refunded|reimburse|reimbursed|reimbursement|money back|compensation|"
+    r"compensated)\b"
     r"|\brefund (me|it|this|that|the|my)\b"
     r"|\b(need|want)\s+(it|them|that|this|the (money|xrp|payment))\s+back\b"
     r"|\bsent\b[^.?!]{0,30}\bto the wrong (person|address|account|wallet|creator)\b"
@@ -127,8 +139,23 @@ _ASKS_HOW = re.compile(r"\?\s*$|\bhow\s+(to|do|can|could|would)\b", re.IGNORECAS
 
 # "I'd like those 5 XRP back" (but "I'd like my XRP back from the channel" is about closing it)
 _WANTS_IT_BACK = re.compile(
-    r"\b(want|wants|'d like|would like|need|needs|demand|expect)\b[^.?!]{0,25}\b(xrp|money|tips?|"
-    r"payments?|funds|coins)\s+(back|returned|refunded)\b",
+    r"\b(want|wants|'d like|would like|need|needs|demand|demands|demanding|expect)\b[^.?!]{0,25}"
+    r"\b(xrp|money|tips?|payments?|funds|coins)\b([^.?!]{0,25}\b)?(back|returned|refunded)\b",
+    re.IGNORECASE,
+)
+# "he promised an episode every week: zero episodes", "a fan says I never delivered"
+_NOT_DELIVERED = re.compile(
+    r"\b(never|didn'?t|did not|hasn'?t|has not|haven'?t|wasn'?t|was not|not)\s+(\w+\s+)?"
+    r"(delivered|deliver|uploaded|upload|released|release)\b"
+    r"|\b(zero|no)\s+(new\s+)?(episodes?|videos?|posts?|songs?|tracks?|streams?|drawings?|"
+    r"commissions?|content|lessons?|chapters?)\b[^.?!]{0,40}\b(paid|paying|tipped|tipping|"
+    r"claimed|claiming|charged)\b",
+    re.IGNORECASE,
+)
+# ...about content a creator owed ("my tip wasn't delivered?" asks after a payment)
+_CONTENT = re.compile(
+    r"\b(commissions?|episodes?|videos?|content|posts?|album|art|artwork|drawings?|songs?|"
+    r"tracks?|streams?|course|lessons?|chapters?|promised|promise|order|photos?|pictures?)\b",
     re.IGNORECASE,
 )
 _CHANNEL_TALK = re.compile(r"\b(channel|clos\w*|settle)\b", re.IGNORECASE)
@@ -153,7 +180,8 @@ _COMPLAINT = re.compile(
     r"|\bmade a fool of\b"
     r"|\bor\s+(i'?m|i am|i will|i'?ll|we'?re|we will)\s+(leaving|leave|quitting|quit|done|"
     r"closing my account|going elsewhere)\b"
-    r"|\bhow (i|we) (get|am|are|got|were) treated\b",
+    r"|\bhow (i|we) (get|am|are|got|were) treated\b"
+    r"|\b(lodge|file|make|raise|submit|register)\s+(a\s+)?(formal\s+|official\s+)?complaint\b",
     re.IGNORECASE,
 )
 
@@ -175,7 +203,9 @@ _PERSON_REQUEST = re.compile(
     r"|\b(want|need|demand|expect|like)\b[^.?!]{0,20}\b(someone|somebody|a person|a human|"
     r"an agent|a manager|a supervisor)\b[^.?!]{0,30}\b(contact|call|email|phone|reach|"
     r"get back to|respond|reply)\b"
-    r"|\b(want|need|demand|like|please)\b[^.?!]{0,25}\binvestigat\w*",
+    r"|\b(want|need|demand|like|please)\b[^.?!]{0,25}\binvestigat\w*"
+    r"|\b(connect|transfer|put|send|pass)\s+me\s+(to|through to|with|on to|over to)\s+"
+    r"((your|the|a|customer)\s+)?(support|customer service|customer support|help ?desk)\b",
     re.IGNORECASE,
 )
 
@@ -185,7 +215,9 @@ _STAFF_ONLY = re.compile(
     r"|\b(he|she|they|brother|sister|mother|mom|mum|father|dad|husband|wife|partner|son|"
     r"daughter|friend|creator|owner)\s+(has\s+|had\s+)?died\b"
     r"|\b(police|law enforcement|detective|subpoena|court order|legal request|"
-    r"official request)\b",
+    r"official request)\b"
+    r"|\b(raise|increase|lift|bump|extend|remove|up)\s+(up\s+)?(the|my|our|their|this|that|"
+    r"your)\s+(\w+\s+){0,2}(limit|limits|cap|maximum)\b",
     re.IGNORECASE,
 )
 
@@ -207,7 +239,8 @@ _NOT_WANTED = re.compile(
 
 _HYPOTHETICAL = re.compile(
     r"\b(if i|if we|in case|what if|hypothetically|just wondering|would i be able|"
-    r"how do refunds|how does a refund|refund policy|policy on refunds)\b",
+    r"how do refunds|how does a refund|refund policy|policy on refunds|how long do|how long can|"
+    r"how many days|is there a (deadline|time limit|window)|deadline for)\b",
     re.IGNORECASE,
 )
 
@@ -222,6 +255,28 @@ _DENIED = re.compile(
 # "what should I do if my seed is stolen?" prepares for a theft; nothing has happened yet.
 _SUPPOSED = re.compile(r"\b(if|in case|hypothetically|just wondering|suppose|supposing)\b", re.I)
 
+# Someone posing as the platform's staff: a report when the user paid, signed or asks for
+# action; a security question ("is this really you?", "they want my seed") when not.
+_POSES_AS_STAFF = re.compile(
+    r"\b(say|says|saying|said|claim|claims|claiming|claimed|pretend|pretends|pretending|pretended|"
+    r"posing|posed|impersonating)\b[^.?!]{0,20}?\b(from|as|to be)\s+((your|the|this|our)\s+)?"
+    r"(\w+\s+)?(support|team|staff|admins?|moderators?|company|platform|help ?desk)\b",
+    re.IGNORECASE,
+)
+_PAID = re.compile(
+    r"\b(i|we)\s+(already\s+|just\s+|then\s+)?(sent|paid|gave|transferred|signed|approved|lost)\b"
+    r"|\balready\s+(sent|paid|gave|transferred|signed)\b"
+    r"|\b(got|made|convinced|tricked|talked)\s+(me|us)\s+((in)?to\s+)?(pay|send|sign|transfer|"
+    r"give|approve|paying|sending|signing|giving)"
+    r"|\b(report|ban|block|stop)\s+(him|her|them|this|that|the|these|those)\b",
+    re.IGNORECASE,
+)
+
+
+def staff_impostor_question(text: str) -> bool:
+    """Someone posed as staff and the user lost nothing and asks nothing done: a question."""
+    return bool(_POSES_AS_STAFF.search(text) and not _PAID.search(text))
+
 
 # "I want to close the channel and get my money back" is about closing, not a refund
 _CLOSING_TO_GET_BACK = re.compile(
@@ -229,23 +284,38 @@ _CLOSING_TO_GET_BACK = re.compile(
 )
 
 
+_DECIMAL = re.compile(r"(\d)\.(\d)")
+
+
+def supposes(text: str) -> bool:
+    """The message supposes something ("if my seed ever leaked..."), it does not report it."""
+    return bool(_SUPPOSED.search(text) or _HYPOTHETICAL.search(text))
+
+
 def escalation_signal(text: str) -> str | None:
     """The hand-off intent ``text`` asks for unmistakably, else None."""
     if not text or text.startswith("/"):
         return None
+    text = _DECIMAL.sub(r"\1,\2", text)  # "0.5 XRP" is not the end of a sentence
     supposed = _SUPPOSED.search(text)
     if _COMPROMISED.search(text) and not supposed and not _DENIED.search(text):
         return "security_incident"
     if _EMPTIED.search(text) and _NOT_ME.search(text) and not supposed:
         return "security_incident"
-    if _FRAUD.search(text) and not supposed:
+    if _FRAUD.search(text) and not supposed and not staff_impostor_question(text):
+        return "fraud_report"
+    if _POSES_AS_STAFF.search(text) and _PAID.search(text) and not supposed:
         return "fraud_report"
     if _COPY.search(text) and not supposed and not _ASKS_HOW.search(text):
         return "fraud_report"
-    if not _HYPOTHETICAL.search(text) and (
-        (_REFUND_DEMAND.search(text) and not _CLOSING_TO_GET_BACK.search(text))
-        or (_WANTS_IT_BACK.search(text) and not _CHANNEL_TALK.search(text))
-    ):
+    demand = (None if _CLOSING_TO_GET_BACK.search(text) else _REFUND_DEMAND.search(text)) or (
+        None if _CHANNEL_TALK.search(text) else _WANTS_IT_BACK.search(text)
+    )
+    hypothetical = _HYPOTHETICAL.search(text)
+    # "if I wanted a refund..." supposes one; "...or he'll report me if I don't" does not
+    if demand and not (hypothetical and hypothetical.start() < demand.end()):
+        return "dispute"
+    if _NOT_DELIVERED.search(text) and _CONTENT.search(text) and not supposed:
         return "dispute"
     if _COMPLAINT.search(text) and not supposed:
         return "complaint"
@@ -263,6 +333,21 @@ def escalation_signal(text: str) -> str | None:
 # "sure, it's r..." answers "which address?": the identifier is the point, not the yes.
 _SMALL_TALK = frozenset({"affirm", "deny", "thanks", "greet"})
 _IDENTIFIERS = frozenset({"address", "hash"})
+_SECURITY = frozenset({"account_security", "security_incident"})
+# (the model's hand-off, the signal's) pairs where the signal's is the more precise reading:
+# "a person, please" after a complaint; a leaked seed the model took for a dispute; a refund
+# demand or work not delivered that it took for fraud; a theft or a report it took for a plain
+# "let me talk to someone".
+_SHARPER = frozenset(
+    {
+        ("complaint", "human_request"),
+        ("dispute", "security_incident"),
+        ("fraud_report", "dispute"),
+        ("human_request", "security_incident"),
+        ("human_request", "fraud_report"),
+        ("human_request", "dispute"),
+    }
+)
 
 
 def overriding_intent(
@@ -274,10 +359,12 @@ def overriding_intent(
     signal = escalation_signal(text or "")
     if signal is None and current in _SMALL_TALK and entities & _IDENTIFIERS:
         return "inform"
+    if signal is None and current not in _SECURITY and staff_impostor_question(text or ""):
+        return "account_security"
     if signal is None or signal == current:
         return None
-    if current in HANDOFF_INTENTS and (current, signal) != ("complaint", "human_request"):
-        return None  # already handed off; only "a person, please" is more precise
+    if current in HANDOFF_INTENTS and (current, signal) not in _SHARPER:
+        return None  # already handed off, and the signal is no sharper
     if current == "account_security" and signal != "security_incident" and "?" in (text or ""):
         return None  # "someone pretending to be support asked for my seed, legit?"
     return signal

@@ -2,10 +2,10 @@
 attempts in a row, a person is offered. Intent names never reach the user.
 
 One exception: when the likeliest meaning is one that needs a person (a fraud report, a dispute,
-a security incident or a complaint, at least 30% likely), the message goes to a person rather
-than to buttons. Escalating a message that did not need it costs an agent a minute; answering one
-that did with a help article can cost the user their XRP, and the target for hand-offs is all of
-them."""
+a security incident or a complaint, at least 30% likely), or those meanings together are at
+least 40% likely, the message goes to a person rather than to buttons. Escalating a message that
+did not need it costs an agent a minute; answering one that did with a help article can cost the
+user their XRP, and the target for hand-offs is all of them."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from bot.actions.escalation import KIND_BY_INTENT, hand_off_now
 from bot.actions.inform import answer_inform, is_bare_identifier
 from bot.actions.knowledge import knowledge_answer
 from bot.context import entity_values, linked_wallets
-from bot.nlu_signals import HANDOFF_INTENTS
+from bot.nlu_signals import HANDOFF_INTENTS, supposes
 from bot.replies import HUMAN_BUTTON
 
 __all__ = ["INTENT_LABELS", "ActionClarify", "failed_attempts"]
@@ -31,6 +31,7 @@ INTENT_LABELS: dict[str, str] = {
     "goodbye": "Saying goodbye",
     "thanks": "Saying thanks",
     "bot_challenge": "Asking whether I'm a bot",
+    "capabilities": "What you can help me with",
     "chitchat": "Just chatting",
     "check_balance": "Check my XRP balance",
     "explain_reserve": "Why some of my XRP is reserved",
@@ -57,8 +58,10 @@ _NEUTRAL = {"nlu_fallback", "something_else", "affirm", "deny", "inform", "out_o
 # meaning and there is an account to look at, looking costs the user nothing.
 _LEDGER_QUESTIONS = {"check_balance", "transaction_history", "payment_check", "channel_status"}
 _SOMETHING_ELSE = {"title": "Something else", "payload": "/something_else"}
-# An unclear message whose likeliest meaning needs a person, at least this likely, goes to one.
+# An unclear message whose likeliest meaning needs a person, at least this likely, goes to one;
+# so does one whose meanings that need a person are together at least this likely.
 HANDOFF_GUESS_CONFIDENCE = 0.3
+HANDOFFS_TOGETHER_CONFIDENCE = 0.4
 
 
 def failed_attempts(tracker: Tracker) -> int:
@@ -83,19 +86,33 @@ def _likeliest(tracker: Tracker) -> list[str]:
 
 
 def _handoff_guess(tracker: Tracker) -> str | None:
-    """The hand-off intent that is the likeliest meaning of an unclear message, if any.
+    """The hand-off intent an unclear message most likely means, if any: the likeliest meaning
+    of all, at least 30% likely, or the likeliest hand-off when the hand-offs together are at
+    least 40% likely ("I'm furious, fix it": complaint 29%, fraud report 18%).
 
     Not a person asked for: at low confidence the model reads that into any mention of the
-    support team, and the words of a real request are unmistakable (``nlu_signals``). Not in
-    the middle of troubleshooting either, where a short answer is usually for the form."""
-    if tracker.active_loop.get("name"):
+    support team, and the words of a real request are unmistakable (``nlu_signals``). Not a
+    message that supposes ("if my seed ever leaked..."). Not in the middle of troubleshooting
+    either, where a short answer is usually for the form."""
+    message = tracker.latest_message or {}
+    if tracker.active_loop.get("name") or supposes(str(message.get("text") or "")):
         return None
-    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    top: dict[str, Any] = next((i for i in ranking if i.get("name") != "nlu_fallback"), {})
-    name = str(top.get("name"))
-    if name not in HANDOFF_INTENTS or name == "human_request":
+    ranking = [i for i in message.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"]
+    handoffs = [
+        i for i in ranking if i.get("name") in HANDOFF_INTENTS and i.get("name") != "human_request"
+    ]
+    if not handoffs:
         return None
-    return name if float(top.get("confidence") or 0) >= HANDOFF_GUESS_CONFIDENCE else None
+    likeliest = str(handoffs[0].get("name"))
+    if ranking[0] is handoffs[0] and _confidence(ranking[0]) >= HANDOFF_GUESS_CONFIDENCE:
+        return likeliest
+    if sum(_confidence(i) for i in handoffs) >= HANDOFFS_TOGETHER_CONFIDENCE:
+        return likeliest
+    return None
+
+
+def _confidence(item: dict[str, Any]) -> float:
+    return float(item.get("confidence") or 0)
 
 
 async def _answer_ledger_question(

@@ -75,6 +75,41 @@ _BROWSER_STEPS = {
     "Firefox": "In Firefox, set Enhanced Tracking Protection to off for this site (shield icon).",
 }
 
+# Where the extension and hardware wallets work (help article "Browser compatibility"); Xaman
+# works everywhere, and no extension runs in a phone's or tablet's browser.
+_WORKS_IN = {
+    "GemWallet": {"Chrome", "Edge", "Brave", "Chromium", "Firefox"},
+    "Crossmark": {"Chrome", "Edge", "Brave", "Chromium"},
+    "Ledger device": {"Chrome", "Edge", "Brave", "Chromium"},
+}
+_MOBILE = {"a phone", "a tablet", "Samsung Internet"}
+_DESKTOP = {"Chrome", "Edge", "Brave", "Chromium", "Firefox", "Safari"}
+
+
+def compatibility(wallet: str | None, browser: str | None) -> str | None:
+    """Why ``wallet`` cannot work on ``browser`` and what to use instead, when it cannot."""
+    works_in = _WORKS_IN.get(wallet or "")
+    if works_in is None or not browser or browser in works_in:
+        return None
+    if browser in _MOBILE:
+        return (
+            f"{wallet} can't connect on {browser}: browser extensions don't run in mobile "
+            "browsers. Use Xaman there instead (it signs by scanning a QR code), or "
+            f"{wallet} on a computer in Chrome, Edge or Brave."
+        )
+    if browser in _DESKTOP:
+        return (
+            f"{wallet} doesn't work in {browser}. Use Xaman (any browser), or open the site in "
+            f"Chrome, Edge or Brave, where {wallet} works."
+        )
+    return None
+
+
+def _wallet_article(wallet: str | None, browser: str | None) -> tuple[str, str]:
+    if compatibility(wallet, browser):
+        return _BROWSER_ARTICLE
+    return _WALLET_ARTICLES.get(wallet or "", _WALLET_GENERAL)
+
 
 # The help article for each wallet's connection steps, and the general ones.
 _WALLET_ARTICLES = {
@@ -106,6 +141,9 @@ def _known(value: Any, table: dict[str, str]) -> str | None:
 
 
 def wallet_steps(wallet: str | None, browser: str | None) -> str:
+    unsupported = compatibility(wallet, browser)
+    if unsupported:
+        return unsupported
     steps = [
         _WALLET_STEPS.get(
             wallet or "", "Unlock your wallet, reload the page and click Connect again."
@@ -200,9 +238,12 @@ def quick_fix(form: str, wallet: str | None, browser: str | None) -> tuple[str, 
             "allow pop-ups for this site and disable ad-blockers for it.\n"
             f"{_more(_WALLET_GENERAL)}"
         )
+    unsupported = compatibility(wallet, browser)
+    if unsupported:
+        return f"wallet:{wallet}:{browser}", f"{unsupported}\n{_more(_BROWSER_ARTICLE)}"
     return f"wallet:{wallet}", (
         f"Here is what usually gets {wallet} connected: {wallet_steps(wallet, browser)}\n"
-        f"{_more(_WALLET_ARTICLES.get(wallet, _WALLET_GENERAL))}"
+        f"{_more(_wallet_article(wallet, browser))}"
     )
 
 
@@ -280,7 +321,7 @@ class ActionTroubleshootWallet(Action):
         dispatcher.utter_message(
             text=f"Let's get {wallet or 'your wallet'} connected on {_on(browser)}. "
             f"{wallet_steps(wallet, browser)}\n"
-            f"{_more(_WALLET_ARTICLES.get(wallet or '', _WALLET_GENERAL))}\nDid that fix it?",
+            f"{_more(_wallet_article(wallet, browser))}\nDid that fix it?",
             buttons=_FIXED_BUTTONS,
         )
         return [

@@ -144,3 +144,29 @@ async def test_no_hand_off_guess_for_a_person_or_in_the_middle_of_troubleshootin
         ranking=ranking,
     ).run(ActionClarify())
     assert turn.slot("escalation_kind") is None
+
+
+async def test_meanings_that_need_a_person_count_together() -> None:
+    chat = Conversation()
+    words = "I'm sick of this. my payment failed, I still paid a fee and nobody told me. fix it"
+    ranking = [
+        ("nlu_fallback", 0.45),
+        ("channel_status", 0.31),
+        ("complaint", 0.24),
+        ("fraud_report", 0.18),
+    ]
+    turn = await chat.say(words, "nlu_fallback", ranking=ranking).run(ActionClarify())
+    assert turn.slot("escalation_kind") == "complaint"
+    assert not turn.buttons
+    # below 40% together they are only offered
+    ranking = [("nlu_fallback", 0.45), ("channel_status", 0.31), ("complaint", 0.24)]
+    turn = await Conversation().say(words, "nlu_fallback", ranking=ranking).run(ActionClarify())
+    assert turn.slot("escalation_kind") is None
+    assert "I'm not sure I understood" in turn.text
+
+
+async def test_a_supposed_incident_is_not_handed_off() -> None:
+    words = "just wondering, if my seed ever got leaked what would I need to do?"
+    ranking = [("nlu_fallback", 0.45), ("dispute", 0.38), ("account_security", 0.25)]
+    turn = await Conversation().say(words, "nlu_fallback", ranking=ranking).run(ActionClarify())
+    assert turn.slot("escalation_kind") is None

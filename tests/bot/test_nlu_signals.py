@@ -175,10 +175,13 @@ def test_more_questions_left_to_the_model(text: str) -> None:
 
 def test_a_security_question_is_not_turned_into_a_report() -> None:
     words = "someone DMed me pretending to be support and asked for my secret key, legit?"
-    assert escalation_signal(words) == "fraud_report"
+    assert escalation_signal(words) is None
     assert overriding_intent("account_security", words) is None
     assert overriding_intent("account_security", "my seed was leaked") == "security_incident"
-    assert overriding_intent("check_balance", words) == "fraud_report"
+    # the model's report or unclear guess becomes the question it is
+    assert overriding_intent("check_balance", words) == "account_security"
+    assert overriding_intent("fraud_report", words) == "account_security"
+    assert overriding_intent("nlu_fallback", words) == "account_security"
     assert overriding_intent("fraud_report", "a person please") is None
     assert overriding_intent("complaint", "a person please") == "human_request"
     takedown = "a perfect copy of your site asks for seeds, you need to take this down"
@@ -209,3 +212,90 @@ def test_a_death_supposed_or_a_dead_battery_is_not_one() -> None:
     assert escalation_signal("what happens to my channel if I die?") is None
     assert escalation_signal("my phone died while signing, did the tip go through") is None
     assert escalation_signal("my husband died and the wallet was his") == "human_request"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "someone on telegram says they are from your support and needs my secret words to "
+            "verify my wallet. I didn't answer. is this really you?",
+            None,
+        ),
+        (
+            "a guy messaged me saying he's from the platform team, said 50 xrp fee or my "
+            "earnings get frozen. i already sent him 25 of it",
+            "fraud_report",
+        ),
+        ("someone claiming to be your admin got me to sign a transaction", "fraud_report"),
+        ("a man saying he's from support keeps DMing fans for seeds, ban him", "fraud_report"),
+    ],
+)
+def test_a_staff_impostor_is_a_report_only_when_the_user_paid_or_asks_for_action(
+    text: str, intent: str | None
+) -> None:
+    assert escalation_signal(text) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "A site that looked exactly like yours asked me to type my secret words to restore "
+            "my session and I did",
+            "security_incident",
+        ),
+        (
+            "ok so I accidentally pasted my secret recovery phrase into a discord channel",
+            "security_incident",
+        ),
+        (
+            "tried to redeem a claim and got temBAD_SIGNATURE, the dashboard shows it as earnings",
+            "fraud_report",
+        ),
+        ("the redemption failed with an invalid signature", "fraud_report"),
+        (
+            'a fan wants all his tips from last month back because he "changed his mind" and '
+            "says he'll report me if I don't",
+            "dispute",
+        ),
+        ("A fan says I never delivered a commission. I delivered it", "dispute"),
+        ("a whole month, zero episodes, and my channel kept paying him", "dispute"),
+        ("this bot is useless, connect me to support", "human_request"),
+        (
+            "some supporters want to put more in. Can you raise the limit for my page?",
+            "human_request",
+        ),
+        ("I'd like to lodge a complaint about your moderators", "complaint"),
+        ("the site was down and I missed a stream I paid for. I want compensation", "dispute"),
+        ("i tipped 5 xrp instead of 0.5 by accident, can you get it back", "dispute"),
+        (
+            "saw a giveaway using your logo, send 100 xrp and get 200 back. i sent it yesterday",
+            "fraud_report",
+        ),
+        (
+            "I clicked the link and approved something in my wallet. Now 40 XRP went to an "
+            "address I've never seen",
+            "security_incident",
+        ),
+        ("is the giveaway on twitter real?", None),
+        ("how long do i have to ask for a refund if a video turns out broken?", None),
+        ("is there a deadline for refund requests", None),
+        ("my upload failed, how do I retry?", None),
+        ("my tip wasn't delivered to the creator?", None),
+        ("someone real, this is taking forever", None),
+    ],
+)
+def test_wordings_from_the_seventh_set(text: str, intent: str | None) -> None:
+    assert escalation_signal(text) == intent
+
+
+def test_a_sharper_signal_corrects_the_models_hand_off() -> None:
+    seed = "I pasted my recovery phrase into a discord channel"
+    assert overriding_intent("dispute", seed) == "security_incident"
+    assert overriding_intent("human_request", seed) == "security_incident"
+    refund = "a fan says I never delivered his commission and wants a refund"
+    assert overriding_intent("fraud_report", refund) == "dispute"
+    # a report stays a report whatever else the words say
+    assert overriding_intent("fraud_report", "a person please") is None
+    assert overriding_intent("security_incident", "I want my money back") is None

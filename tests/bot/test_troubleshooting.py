@@ -99,3 +99,39 @@ async def test_a_described_wallet_problem_starts_the_troubleshooting() -> None:
         .run(ActionHandleInform())
     )
     assert turn.events == [{"event": "followup", "timestamp": None, "name": "wallet_form"}]
+
+
+async def test_an_extension_wallet_on_a_tablet_is_pointed_to_xaman() -> None:
+    chat = Conversation()
+    chat.slots.update(wallet="GemWallet", browser="a tablet")
+    turn = await chat.say("on my ipad gemwallet does nothing", "wallet_connection").run(
+        ActionAskWalletFormErrorText()
+    )
+    first = turn.messages[0]["text"]
+    assert "GemWallet can't connect on a tablet" in first
+    assert "Use Xaman" in first
+    assert "/help/browser-compatibility" in first
+    assert "Make sure the GemWallet extension is installed" not in first
+
+
+async def test_a_wallet_its_browser_does_not_support_gets_the_alternatives() -> None:
+    chat = Conversation()
+    chat.slots.update(
+        wallet="Crossmark", browser="Firefox", error_text="not detected", tried_steps="reload"
+    )
+    turn = await chat.say("crossmark not detected", "wallet_connection").run(
+        ActionTroubleshootWallet()
+    )
+    assert "Crossmark doesn't work in Firefox" in turn.text
+    assert "Chrome, Edge or Brave" in turn.text
+    assert "/help/browser-compatibility" in turn.text
+
+
+async def test_a_supported_pair_gets_the_usual_steps() -> None:
+    chat = Conversation()
+    chat.slots.update(wallet="GemWallet", browser="Firefox")
+    turn = await chat.say("gemwallet on firefox won't connect", "wallet_connection").run(
+        ActionAskWalletFormErrorText()
+    )
+    assert "Here is what usually gets GemWallet connected" in turn.messages[0]["text"]
+    assert "/help/connect-gemwallet" in turn.messages[0]["text"]
