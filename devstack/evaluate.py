@@ -55,7 +55,18 @@ def main() -> int:
                     str(OUT / f"conversations-{name}.json"),
                 ],
             )
-            for name in ("blind6", "blind5", "blind4", "blind3", "blind2", "blind", "test", "dev")
+            for name in (
+                "blind8",
+                "blind7",
+                "blind6",
+                "blind5",
+                "blind4",
+                "blind3",
+                "blind2",
+                "blind",
+                "test",
+                "dev",
+            )
         ],
         ("knowledge base retrieval", [str(VENV / "kb"), "eval"]),
         (
