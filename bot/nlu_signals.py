@@ -366,7 +366,7 @@ def overriding_intent(
     if current in HANDOFF_INTENTS and (current, signal) not in _SHARPER:
         return None  # already handed off, and the signal is no sharper
     if current == "account_security" and signal != "security_incident" and "?" in (text or ""):
-        return None  # "someone pretending to be support asked for my seed, legit?"
+        return None  # "I got scammed once, how do I keep my seed safe now?"
     return signal
 
 

@@ -243,7 +243,7 @@ def quick_fix(form: str, wallet: str | None, browser: str | None) -> tuple[str, 
         return f"wallet:{wallet}:{browser}", f"{unsupported}\n{_more(_BROWSER_ARTICLE)}"
     return f"wallet:{wallet}", (
         f"Here is what usually gets {wallet} connected: {wallet_steps(wallet, browser)}\n"
-        f"{_more(_wallet_article(wallet, browser))}"
+        f"{_more(_WALLET_ARTICLES.get(wallet, _WALLET_GENERAL))}"
     )
 
 
