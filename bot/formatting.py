@@ -17,6 +17,7 @@ __all__ = [
     "history_line",
     "overview_text",
     "reserve_text",
+    "running_low",
     "short",
     "spending_rate_per_day",
     "transaction_text",
@@ -143,7 +144,12 @@ def history_line(tx: TransactionStatus, me: str) -> str:
     channel", not "channel claim 3 XRP from mira")."""
     when = f"{tx.close_time:%Y-%m-%d %H:%M}" if tx.close_time else "pending"
     amount = drops_to_xrp_text(tx.amount_drops) if tx.amount_drops is not None else "-"
-    outcome = "ok" if tx.succeeded else (tx.result_code or "pending")
+    if tx.succeeded:
+        outcome = "ok"
+    elif tx.validated and tx.result_code:
+        outcome = f"failed: {tx.result_code}"
+    else:
+        outcome = tx.result_code or "pending"
     if tx.tx_type == "PaymentChannelClaim":
         if tx.account != me:
             what = (
@@ -197,6 +203,13 @@ def spending_rate_per_day(
     return paid // window_days or None
 
 
+def running_low(channel: ChannelState, low_fraction: float) -> bool:
+    """Less than ``low_fraction`` of what the channel was funded with is left."""
+    return (
+        bool(channel.amount_drops) and channel.remaining_drops < channel.amount_drops * low_fraction
+    )
+
+
 def channel_text(
     channel: ChannelState,
     rate_per_day: int | None,
@@ -242,7 +255,7 @@ def channel_text(
             text += " Redeem the latest claim before then."
     elif channel.cancel_after is not None:
         text += f" It expires at {channel.cancel_after:%Y-%m-%d %H:%M} UTC."
-    if channel.amount_drops and channel.remaining_drops < channel.amount_drops * low_fraction:
+    if running_low(channel, low_fraction):
         text += " Warning: it is almost used up"
         if rate_per_day:
             days = channel.remaining_drops / rate_per_day

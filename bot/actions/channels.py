@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions.identifiers import answer_identifier
+from bot.actions.identifiers import answer_identifier, channel_help
 from bot.actions.knowledge import knowledge_aside
 from bot.config import get_settings
 from bot.context import entity_values, remember
@@ -68,6 +68,7 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
                     f"{address} has no open payment channels. A channel is opened the first "
                     "time you start paying a creator.",
                     *closed,
+                    *channel_help([], closed=bool(closed)),
                 ]
             )
         )
@@ -84,7 +85,7 @@ async def answer_channels(dispatcher: CollectingDispatcher, tracker: Tracker) ->
     ]
     if len(channels) + len(incoming) > _MAX_SHOWN:
         lines.append(f"...and {len(channels) + len(incoming) - _MAX_SHOWN} more channels.")
-    lines += closed
+    lines += closed + channel_help(shown, closed=bool(closed))
     if _ALSO_BALANCE.search(str((tracker.latest_message or {}).get("text") or "")):
         # "what's my balance, and how much is left in my channel?": both, balance first
         from bot.actions.balance import answer_balance

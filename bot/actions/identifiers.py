@@ -17,12 +17,22 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import get_settings
 from bot.context import remember
-from bot.formatting import as_json, channel_text, spending_rate_per_day, transaction_text
+from bot.formatting import (
+    as_json,
+    channel_text,
+    running_low,
+    spending_rate_per_day,
+    transaction_text,
+)
+from bot.knowledge import help_url, more_in_help_centre
 from bot.ledger_access import lookup, problem_text
 from bot.replies import answer_failure
 from ledger import ChannelNotFound, ChannelState, LedgerError, TransactionNotFound
 
-__all__ = ["answer_identifier", "channel_reply"]
+__all__ = ["answer_identifier", "channel_help", "channel_reply"]
+
+_TOP_UP = ("funding-a-channel", "Adding XRP to an open channel (top up)")
+_CLOSING = ("closing-a-channel", "Closing a channel and getting your unspent XRP back")
 
 
 async def channel_reply(channel: ChannelState) -> str:
@@ -34,6 +44,20 @@ async def channel_reply(channel: ChannelState) -> str:
     claims = [t for t in page.transactions if t.tx_type == "PaymentChannelClaim"]
     rate = spending_rate_per_day(channel, claims, settings.spending_window_days, now)
     return channel_text(channel, rate, settings.channel_low_fraction)
+
+
+def channel_help(channels: list[ChannelState], *, closed: bool = False) -> list[str]:
+    """The help-centre line (if any) for what a channel answer warned about: how to top up a
+    channel that is almost used up, or how closing works when one is closing, expired or
+    ``closed``."""
+    low = get_settings().channel_low_fraction
+    if any(running_low(c, low) for c in channels):
+        article_id, title = _TOP_UP
+    elif closed or any(c.expiration is not None or c.cancel_after is not None for c in channels):
+        article_id, title = _CLOSING
+    else:
+        return []
+    return [more_in_help_centre(title, help_url(article_id))]
 
 
 _ON_A_CHANNEL = {"PaymentChannelClaim", "PaymentChannelFund"}
@@ -75,8 +99,8 @@ async def answer_identifier(
                 dispatcher.utter_message(text=text)
                 return remember(tracker, **found)
             channel = await lookup(lambda ledger: ledger.channel(value))
-            text = await channel_reply(channel)
-            dispatcher.utter_message(text=f"{text} It is funded by {channel.account}.")
+            text = f"{await channel_reply(channel)} It is funded by {channel.account}."
+            dispatcher.utter_message(text="\n".join([text, *channel_help([channel])]))
             return remember(tracker, channels=[as_json(channel)])
         except (TransactionNotFound, ChannelNotFound) as error:
             not_found = not_found or error

@@ -16,6 +16,7 @@ async def test_nearly_exhausted_channel_warns_with_an_estimate(on_demo: str) -> 
     assert "settle delay about 1 hour." in turn.text
     assert "almost used up" in turn.text
     assert "a day it lasts about" in turn.text
+    assert "/help/funding-a-channel" in turn.text
 
 
 async def test_healthy_channel_has_no_warning(on_demo: str) -> None:
@@ -23,12 +24,14 @@ async def test_healthy_channel_has_no_warning(on_demo: str) -> None:
     turn = await chat.say("show my channels", "channel_status").run(ActionChannelStatus())
     assert "remaining 64 XRP" in turn.text
     assert "almost used up" not in turn.text
+    assert "/help/funding-a-channel" not in turn.text
 
 
 async def test_closing_channel_says_when_it_closes(on_demo: str) -> None:
     chat = Conversation(metadata={"wallets": [DEMO.account("dana").address]})
     turn = await chat.say("is my channel closing", "channel_status").run(ActionChannelStatus())
     assert "It is closing: it closes at" in turn.text
+    assert "/help/closing-a-channel" in turn.text
 
 
 async def test_one_channel_by_id(on_demo: str) -> None:
@@ -50,6 +53,7 @@ async def test_a_channel_id_alone_is_enough(on_demo: str) -> None:
     assert "funded 50 XRP, paid out 46 XRP, remaining 4 XRP" in turn.text
     assert f"It is funded by {DEMO.account('bruno').address}." in turn.text
     assert "almost used up" in turn.text
+    assert "/help/funding-a-channel" in turn.text
     assert "Which XRP Ledger address" not in turn.text
 
 
@@ -129,6 +133,7 @@ async def test_a_channel_the_creator_closed_is_explained(on_demo: str) -> None:
     assert f"to {sol} was closed on" in turn.text
     assert f"by the creator ({sol})" in turn.text
     assert "came back to your account" in turn.text
+    assert "/help/closing-a-channel" in turn.text
 
 
 async def test_a_creator_sees_the_channels_that_pay_them(on_demo: str) -> None:
