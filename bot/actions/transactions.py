@@ -62,6 +62,12 @@ _I_SENT = re.compile(
     r"\b(i|we|i've|ive|i have)\b[^.?!]{0,15}\b(sent|send|paid|pay|tipped|transferred)\b",
     re.IGNORECASE,
 )
+# "did any of my payments fail lately?": the answer says how many did
+_ASKS_IF_FAILED = re.compile(
+    r"\b(fail|fails|failed|failing|bounce|bounced|rejected|went wrong|didn'?t go through|"
+    r"did not go through)\b",
+    re.IGNORECASE,
+)
 
 
 async def answer_history(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -96,6 +102,14 @@ async def answer_history(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     lines = [history_line(tx, address) for tx in shown]
     if since and len(page.transactions) > len(shown):
         lines.append(f"...and {len(page.transactions) - len(shown)} more.")
+    if _ASKS_IF_FAILED.search(text):
+        failed = sum(1 for tx in shown if tx.validated and not tx.succeeded)
+        lines.append(
+            f"{failed} of these failed; a failed transaction moved no XRP but its small fee "
+            "was charged."
+            if failed
+            else "None of these failed."
+        )
     dispatcher.utter_message(text="\n".join([head, *lines]))
     return events + remember(tracker, transactions=[as_json(tx) for tx in shown[:5]])
 

@@ -71,6 +71,22 @@ async def test_history_over_a_period(on_demo: str) -> None:
     assert "over the last 7 days" in turn.text
 
 
+async def test_asked_whether_anything_failed_the_history_says_which(on_demo: str) -> None:
+    emeka = DEMO.account("emeka").address
+    chat = Conversation(metadata={"wallets": [emeka]})
+    turn = await chat.say("did any of my payments bounce lately?", "transaction_history").run(
+        ActionTransactionHistory()
+    )
+    assert "failed: tecNO_DST_INSUF_XRP" in turn.text
+    assert "1 of these failed" in turn.text
+
+    alice = Conversation(metadata={"wallets": [ALICE]})
+    turn = await alice.say("did any of my payments fail?", "transaction_history").run(
+        ActionTransactionHistory()
+    )
+    assert "None of these failed." in turn.text
+
+
 async def test_payment_to_a_creator_answered_from_the_channel(on_demo: str) -> None:
     chat = Conversation(metadata={"wallets": [ALICE]})
     turn = await chat.say(
