@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.context import remember
+from bot.context import entity_values, remember
 from bot.knowledge import help_url, more_in_help_centre
 
 __all__ = [
@@ -185,7 +185,10 @@ class _TroubleshootingSlots:
             if not tracker.get_slot("error_text"):
                 return {"browser": None, "error_text": text[:1000]}
             return {"browser": UNKNOWN_BROWSER}
-        return {"browser": _known(value, BROWSERS)}
+        # "my phone's chrome": the device decides what can run there, not the browser's name
+        named = [BROWSERS.get(v.lower()) for v in entity_values(tracker, "browser")]
+        mobile = next((b for b in named if b in _MOBILE), None)
+        return {"browser": mobile or _known(value, BROWSERS)}
 
     def validate_error_text(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

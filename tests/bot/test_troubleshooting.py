@@ -27,6 +27,19 @@ def test_wallet_names_are_normalised() -> None:
     assert form.validate_wallet("  ", CollectingDispatcher(), tracker, {}) == {"wallet": None}
 
 
+def test_a_browser_on_a_phone_counts_as_the_phone() -> None:
+    chat = Conversation().say("can I use gemwallet from my phone's chrome?", "wallet_connection")
+    chat.latest_message["entities"] = [
+        {"entity": "wallet", "value": "gemwallet"},
+        {"entity": "browser", "value": "phone"},
+        {"entity": "browser", "value": "chrome"},
+    ]
+    form = ValidateWalletForm()
+    assert form.validate_browser("chrome", CollectingDispatcher(), chat.tracker(), {}) == {
+        "browser": "a phone"
+    }
+
+
 async def test_wallet_guidance_fits_the_wallet_and_browser() -> None:
     chat = Conversation()
     chat.slots.update(wallet="Xaman", browser="Safari", error_text="QR expired", tried_steps="none")
