@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["HANDOFF_INTENTS", "escalation_signal", "overriding_intent", "supposes"]
+__all__ = ["HANDOFF_INTENTS", "escalation_signal", "only_asks", "overriding_intent", "supposes"]
 
 HANDOFF_INTENTS = frozenset(
     {"human_request", "complaint", "fraud_report", "dispute", "security_incident"}
@@ -73,6 +73,11 @@ _COMPROMISED = re.compile(
     r"|\b(xrp|money|funds|it|everything)\b[^.?!]{0,15}\b(went|was sent|got sent|moved|was moved)\s+"
     r"to\s+(an?|some)\s+(address|account|wallet)\s+(i'?ve never|i have never|i don'?t|i do not|"
     r"i never)\b"
+    r"|\b(someone|somebody|a stranger|a hacker)( else)?\s+(is|was|has been|got|'s)\s+(in|into|"
+    r"inside)\s+(my|our)\s+(account|wallet|profile)\b"
+    r"|\b(i|we)\s+(didn'?t|did not|never)\s+(change|changed|reset|set|update|updated|switch|"
+    r"switched)\s+(my|our|the)\s+(\w+\s+)?(payout address|address|email|e-mail|password|2fa|"
+    r"phone number|login)\b[^.?!]{0,20}\bbut\b"
     r"|\b(web address|url|link|site|domain|address bar)\b[^.?!]{0,15}\b(was|looked|is)\s+"
     r"(slightly\s+|a bit\s+)?(off|wrong|different|fake|weird)\b",
     re.IGNORECASE,
@@ -104,6 +109,27 @@ _FRAUD = re.compile(
     re.IGNORECASE,
 )
 
+# The set-ups of the usual scams: a giveaway that pays back double, a "safe address" to move
+# XRP to, an account wearing the platform's logo; a report once the user paid or was dropped.
+_SCAM_SETUP = re.compile(
+    r"\b(giveaway|give-away|airdrop|double (your|my|the|it)|doubled|send \d[\d,.]* (xrp )?(and )?"
+    r"get \d|get \d[\d,.]* (xrp )?back)\b"
+    r"|\bsafe(ty)?\W{0,2}\s*(address|wallet|account|vault)\b"
+    r"|\b(using|with|had|has|uses)\s+(your|the platform'?s|the site'?s|our)\s+(logo|name|brand|"
+    r"branding|avatar|profile picture)\b",
+    re.IGNORECASE,
+)
+# ...and what happened after: nothing came back, the other side went quiet
+_DROPPED = re.compile(
+    r"\bnothing\s+(ever\s+)?(came|come|has come|got sent|was sent)\s+back\b"
+    r"|\b(blocked|ghosted|unfriended|deleted)\s+me\b"
+    r"|\b(he|she|they|it|the account|the guy)\s+(doesn'?t|does not|don'?t|won'?t|stopped|"
+    r"no longer|isn'?t|aren'?t|never)\s+(answer|answers|answering|respond|responds|responding|"
+    r"reply|replies|replying|pick(s|ing)? up)\b"
+    r"|\b(disappeared|vanished|went silent|went quiet)\b",
+    re.IGNORECASE,
+)
+
 _REFUND_DEMAND = re.compile(
     r"\b(i|we|i'd|i'm|im)\b[^.?!]{0,40}?"
     r"\b(want|wants|need|needs|would like|'d like|like|demand|demanding|request|requesting|"
@@ -116,7 +142,8 @@ _REFUND_DEMAND = re.compile(
     r"|\b(want|need|demand|like|expect)\b[^.?!]{0,20}\bmy\s+(xrp|money|tips?|payments?|funds|"
     r"coins)\s+(back|returned|refunded)\b"
     r"|\b(give|send|return) (me )?(back )?my (money|xrp)( back)?\b"
-    r"|\b(charged|billed|paid|debited|taken|deducted)\b[^.?!]{0,30}\b(twice|two times|double|2x)\b"
+    r"|(?<!did i get )(?<!did i )(?<!was i )(?<!have i been )(?<!am i being )(?<!am i )"
+    r"\b(charged|billed|paid|debited|taken|deducted)\b[^.?!]{0,30}\b(twice|two times|double|2x)\b"
     r"|\bdouble[- ]?(charged|billed|charge|payment)\b"
     r"|\bcharge ?back\b"
     r"|\b(open|file|raise|start|make)\b[^.?!]{0,12}\bdispute\b"
@@ -140,26 +167,54 @@ _ASKS_HOW = re.compile(r"\?\s*$|\bhow\s+(to|do|can|could|would)\b", re.IGNORECAS
 # "I'd like those 5 XRP back" (but "I'd like my XRP back from the channel" is about closing it)
 _WANTS_IT_BACK = re.compile(
     r"\b(want|wants|'d like|would like|need|needs|demand|demands|demanding|expect)\b[^.?!]{0,25}"
-    r"\b(xrp|money|tips?|payments?|funds|coins)\b([^.?!]{0,25}\b)?(back|returned|refunded)\b",
+    r"\b(xrp|money|tips?|payments?|funds|coins)\b([^.?!]{0,25}\b)?(back|returned|refunded)\b"
+    r"|\b(step in|intervene|make (him|her|them))\b[^.?!]{0,30}\b(get|give|pay)\s+(me\s+)?(my|the|"
+    r"our)\s+(xrp|money|funds|tips?|payments?)\s+back\b"
+    r"|\b(pay|paid|refund|refunded|give me|want|owed|owe me)\s+(me\s+)?the\s+difference\b"
+    r"|\bthe\s+difference\s+(paid|back|refunded|returned|made up)\b",
     re.IGNORECASE,
 )
 # "he promised an episode every week: zero episodes", "a fan says I never delivered"
 _NOT_DELIVERED = re.compile(
     r"\b(never|didn'?t|did not|hasn'?t|has not|haven'?t|wasn'?t|was not|not)\s+(\w+\s+)?"
     r"(delivered|deliver|uploaded|upload|released|release)\b"
+    r"|\b(never|didn'?t|did not)\s+(sent|send|got|get|received|receive)\s+(me\s+|them\s+)?(the|my|"
+    r"their|his|her|a|any)\s+(\w+\s+)?(commissions?|episodes?|videos?|drawings?|songs?|tracks?|"
+    r"shout-?outs?|shout outs?|art|artwork|album|lessons?|chapters?|photos?|pictures?|"
+    r"portraits?|sketch(es)?)\b"
     r"|\b(zero|no)\s+(new\s+)?(episodes?|videos?|posts?|songs?|tracks?|streams?|drawings?|"
-    r"commissions?|content|lessons?|chapters?)\b[^.?!]{0,40}\b(paid|paying|tipped|tipping|"
-    r"claimed|claiming|charged)\b",
+    r"commissions?|content|lessons?|chapters?|shout-?outs?)\b[^.?!]{0,40}\b(paid|paying|tipped|"
+    r"tipping|claimed|claiming|charged)\b"
+    r"|\b(paid|tipped|pay|sent)\b[^.?!]{0,40}\b(for|a)\b[^.?!]{0,30}\b(shout-?outs?|commissions?|"
+    r"custom \w+|portraits?)\b[^.?!]{0,60}[.!,]\s*(no|zero|never got( the| my| a)?)\s+"
+    r"(shout-?outs?|commissions?|\w+)\b",
+    re.IGNORECASE,
+)
+# "a buyer claims I never sent the portrait": the user is accused, not reporting a claim
+_ACCUSED = re.compile(
+    r"\b(he|she|they|fan|buyer|creator|customer|client|someone|somebody|person|supporter|"
+    r"listener|follower|subscriber|viewer)\s+(claims|says|insists|thinks|swears|keeps saying)\s+"
+    r"(that\s+)?(i|we)\s+(never|didn'?t|did not|haven'?t)\b",
     re.IGNORECASE,
 )
 # ...about content a creator owed ("my tip wasn't delivered?" asks after a payment)
 _CONTENT = re.compile(
     r"\b(commissions?|episodes?|videos?|content|posts?|album|art|artwork|drawings?|songs?|"
-    r"tracks?|streams?|course|lessons?|chapters?|promised|promise|order|photos?|pictures?)\b",
+    r"tracks?|streams?|course|lessons?|chapters?|promised|promise|order|photos?|pictures?|"
+    r"shout-?outs?|portraits?|sketch(es)?)\b",
     re.IGNORECASE,
 )
 _CHANNEL_TALK = re.compile(r"\b(channel|clos\w*|settle)\b", re.IGNORECASE)
 
+# "my laptop had malware last week and my seed was in a txt file on it"
+_INFECTED = re.compile(
+    r"\b(had|got|has|have|found|caught|detected|installed|downloaded|infected with)\s+(some\s+|a\s+)?"
+    r"(malware|virus|viruses|keylogger|trojan|spyware|remote access)\b",
+    re.IGNORECASE,
+)
+_SECRET = re.compile(
+    r"\b(seed|secret|secret key|private key|recovery phrase|passphrase|wallet)\b", re.IGNORECASE
+)
 # "woke up and my wallet is empty ... I didn't send anything"
 _EMPTIED = re.compile(
     r"\b(wallet|account|balance|xrp)\b[^.?!]{0,25}\b(is|was|are|were|got|been)\s+(basically\s+|"
@@ -181,7 +236,9 @@ _COMPLAINT = re.compile(
     r"|\bor\s+(i'?m|i am|i will|i'?ll|we'?re|we will)\s+(leaving|leave|quitting|quit|done|"
     r"closing my account|going elsewhere)\b"
     r"|\bhow (i|we) (get|am|are|got|were) treated\b"
-    r"|\b(lodge|file|make|raise|submit|register)\s+(a\s+)?(formal\s+|official\s+)?complaint\b",
+    r"|\b(lodge|file|make|raise|submit|register)\s+(a\s+)?(formal\s+|official\s+)?complaint\b"
+    r"|\b(fil(e|ing)|lodg(e|ing)|register(ing)?|report(ing)?|rais(e|ing)|log(ging)?)\s+(this|it|"
+    r"that)\s+(officially|formally)\b",
     re.IGNORECASE,
 )
 
@@ -204,6 +261,11 @@ _PERSON_REQUEST = re.compile(
     r"an agent|a manager|a supervisor)\b[^.?!]{0,30}\b(contact|call|email|phone|reach|"
     r"get back to|respond|reply)\b"
     r"|\b(want|need|demand|like|please)\b[^.?!]{0,25}\binvestigat\w*"
+    r"|\b(whoever|the (person|people) who)\s+(runs|run|is in charge|are in charge|owns|manages|"
+    r"is responsible)\b"
+    r"|\b(someone|somebody|a person|people)\s+(responsible|accountable|in charge)\b"
+    r"|\b(explained|handled|answered|looked at|looked into|checked|reviewed)\s+by\s+(a\s+)?"
+    r"(someone|somebody|person|human|real person|staff|manager|your team|the team|support)\b"
     r"|\b(connect|transfer|put|send|pass)\s+me\s+(to|through to|with|on to|over to)\s+"
     r"((your|the|a|customer)\s+)?(support|customer service|customer support|help ?desk)\b",
     re.IGNORECASE,
@@ -215,7 +277,12 @@ _STAFF_ONLY = re.compile(
     r"|\b(he|she|they|brother|sister|mother|mom|mum|father|dad|husband|wife|partner|son|"
     r"daughter|friend|creator|owner)\s+(has\s+|had\s+)?died\b"
     r"|\b(police|law enforcement|detective|subpoena|court order|legal request|"
-    r"official request)\b"
+    r"official request|letterhead)\b"
+    r"|\b(merge|combine|consolidate|join)\b[^.?!]{0,30}\b(accounts|profiles|them into one)\b"
+    r"|\b(two|2|both|several|multiple)\s+(\w+\s+)?(accounts|profiles)\b[^?!]{0,60}\b(merge|"
+    r"combine|consolidate)\b"
+    r"|\b(official|signed|certified|stamped)\s+(\w+\s+)?(statement|letter|document|confirmation|"
+    r"certificate)\b"
     r"|\b(raise|increase|lift|bump|extend|remove|up)\s+(up\s+)?(the|my|our|their|this|that|"
     r"your)\s+(\w+\s+){0,2}(limit|limits|cap|maximum)\b",
     re.IGNORECASE,
@@ -260,7 +327,9 @@ _SUPPOSED = re.compile(r"\b(if|in case|hypothetically|just wondering|suppose|sup
 _POSES_AS_STAFF = re.compile(
     r"\b(say|says|saying|said|claim|claims|claiming|claimed|pretend|pretends|pretending|pretended|"
     r"posing|posed|impersonating)\b[^.?!]{0,20}?\b(from|as|to be)\s+((your|the|this|our)\s+)?"
-    r"(\w+\s+)?(support|team|staff|admins?|moderators?|company|platform|help ?desk)\b",
+    r"(\w+\s+)?(support|team|staff|admins?|moderators?|company|platform|help ?desk)\b"
+    r"|\b(a|some|this|that)\s+(guy|man|woman|person|lady|agent|dude)\s+(from|of)\s+['\"‘“]"
+    r"(support|the support|your support|the team|staff|customer service)\b",
     re.IGNORECASE,
 )
 _PAID = re.compile(
@@ -292,6 +361,33 @@ def supposes(text: str) -> bool:
     return bool(_SUPPOSED.search(text) or _HYPOTHETICAL.search(text))
 
 
+# "is it a scam that you charge fees?", "is this giveaway legit?", "did I get charged twice?"
+_ASKS_IF_SCAM = re.compile(
+    r"\b(is|isn'?t|are|aren'?t)\s+(it|this|that|these|those|you|they|the \w+)\s+(\w+\s+)?"
+    r"(a scam|scams|scamming|fraud|fraudulent|legit|legitimate|real|safe)\b"
+    r"|\b(did|was|were|have|am|are)\s+(i|we)\s+(get\s+|been\s+|being\s+|getting\s+)?(charged|"
+    r"billed|debited)\s+(twice|double|two times)\b",
+    re.IGNORECASE,
+)
+
+
+def only_asks(text: str) -> bool:
+    """The message asks about something that would need a person, without reporting it: a
+    question that supposes ("if I tip the wrong person by accident, can I get it back?"), or
+    whether something is a scam when the user lost nothing ("is it a scam that you charge
+    fees?")."""
+    text = _DECIMAL.sub(r"\1,\2", text)
+    asks_supposing = any(
+        _HYPOTHETICAL.search(sentence) and sentence.rstrip().endswith("?")
+        for sentence in _SENTENCE.findall(text)
+    )
+    lost = _PAID.search(text) or _DROPPED.search(text)
+    return asks_supposing or bool(_ASKS_IF_SCAM.search(text) and not lost)
+
+
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+
+
 def escalation_signal(text: str) -> str | None:
     """The hand-off intent ``text`` asks for unmistakably, else None."""
     if not text or text.startswith("/"):
@@ -302,9 +398,18 @@ def escalation_signal(text: str) -> str | None:
         return "security_incident"
     if _EMPTIED.search(text) and _NOT_ME.search(text) and not supposed:
         return "security_incident"
-    if _FRAUD.search(text) and not supposed and not staff_impostor_question(text):
+    if _INFECTED.search(text) and _SECRET.search(text) and not supposed:
+        return "security_incident"
+    if (
+        _FRAUD.search(text)
+        and not supposed
+        and not staff_impostor_question(text)
+        and not _ACCUSED.search(text)
+    ):
         return "fraud_report"
     if _POSES_AS_STAFF.search(text) and _PAID.search(text) and not supposed:
+        return "fraud_report"
+    if (_SCAM_SETUP.search(text) or _POSES_AS_STAFF.search(text)) and _DROPPED.search(text):
         return "fraud_report"
     if _COPY.search(text) and not supposed and not _ASKS_HOW.search(text):
         return "fraud_report"
@@ -334,6 +439,11 @@ def escalation_signal(text: str) -> str | None:
 _SMALL_TALK = frozenset({"affirm", "deny", "thanks", "greet"})
 _IDENTIFIERS = frozenset({"address", "hash"})
 _SECURITY = frozenset({"account_security", "security_incident"})
+_REPORTS = frozenset({"fraud_report", "dispute", "security_incident"})
+# Below this the model's hand-off is a guess, and the words' own signal decides its kind; a
+# request for a person is believed without the words only above the second.
+SURE_OF_A_HANDOFF = 0.6
+SURE_OF_A_PERSON = 0.75
 # (the model's hand-off, the signal's) pairs where the signal's is the more precise reading:
 # "a person, please" after a complaint; a leaked seed the model took for a dispute; a refund
 # demand or work not delivered that it took for fraud; a theft or a report it took for a plain
@@ -341,6 +451,7 @@ _SECURITY = frozenset({"account_security", "security_incident"})
 _SHARPER = frozenset(
     {
         ("complaint", "human_request"),
+        ("fraud_report", "complaint"),
         ("dispute", "security_incident"),
         ("fraud_report", "dispute"),
         ("human_request", "security_incident"),
@@ -351,21 +462,38 @@ _SHARPER = frozenset(
 
 
 def overriding_intent(
-    current: str | None, text: str | None, entities: frozenset[str] = frozenset()
+    current: str | None,
+    text: str | None,
+    entities: frozenset[str] = frozenset(),
+    confidence: float = 1.0,
 ) -> str | None:
-    """The intent to set in place of the model's ``current`` one, else None: a hand-off the
-    words ask for unmistakably, or ``inform`` for an address or hash given with a yes or a
-    greeting (``entities`` are the names of the entities found)."""
-    signal = escalation_signal(text or "")
+    """The intent to set in place of the model's ``current`` one (of ``confidence``), else
+    None: a hand-off the words ask for unmistakably, ``inform`` for an address or hash given
+    with a yes or a greeting (``entities`` are the names of the entities found), or
+    ``nlu_fallback`` for a question the model took for a report or a request for a person."""
+    text = text or ""
+    signal = escalation_signal(text)
     if signal is None and current in _SMALL_TALK and entities & _IDENTIFIERS:
         return "inform"
-    if signal is None and current not in _SECURITY and staff_impostor_question(text or ""):
+    if signal is None and current not in _SECURITY and staff_impostor_question(text):
         return "account_security"
+    if signal is None and current in _REPORTS and only_asks(text):
+        return "nlu_fallback"  # a question: answered from the help centre, or asked back
+    if signal is None and current == "human_request" and confidence < SURE_OF_A_PERSON:
+        # "is it ok to give my seed to your support team?" mentions the team, asks no person
+        return "nlu_fallback"
     if signal is None or signal == current:
         return None
-    if current in HANDOFF_INTENTS and (current, signal) not in _SHARPER:
+    sure = confidence >= SURE_OF_A_HANDOFF
+    if current in HANDOFF_INTENTS and sure and (current, signal) not in _SHARPER:
         return None  # already handed off, and the signal is no sharper
-    if current == "account_security" and signal != "security_incident" and "?" in (text or ""):
+    if (
+        current == "account_security"
+        and sure
+        and signal != "security_incident"
+        and "?" in text
+        and not (_PAID.search(text) or _DROPPED.search(text))
+    ):
         return None  # "I got scammed once, how do I keep my seed safe now?"
     return signal
 
@@ -402,8 +530,12 @@ if RASA:
         def process(self, messages: list[Message]) -> list[Message]:
             for message in messages:
                 found = frozenset(e.get("entity") for e in message.get(ENTITIES) or [])
+                intent = message.get(INTENT) or {}
                 signal = overriding_intent(
-                    (message.get(INTENT) or {}).get("name"), message.get(TEXT), found
+                    intent.get("name"),
+                    message.get(TEXT),
+                    found,
+                    float(intent.get("confidence") or 0.0),
                 )
                 if signal is None:
                     continue

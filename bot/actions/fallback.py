@@ -21,7 +21,7 @@ from bot.actions.escalation import KIND_BY_INTENT, hand_off_now
 from bot.actions.inform import answer_inform, is_bare_identifier
 from bot.actions.knowledge import knowledge_answer
 from bot.context import entity_values, linked_wallets
-from bot.nlu_signals import HANDOFF_INTENTS, supposes
+from bot.nlu_signals import HANDOFF_INTENTS, only_asks, supposes
 from bot.replies import HUMAN_BUTTON
 
 __all__ = ["INTENT_LABELS", "ActionClarify", "failed_attempts"]
@@ -92,10 +92,12 @@ def _handoff_guess(tracker: Tracker) -> str | None:
 
     Not a person asked for: at low confidence the model reads that into any mention of the
     support team, and the words of a real request are unmistakable (``nlu_signals``). Not a
-    message that supposes ("if my seed ever leaked..."). Not in the middle of troubleshooting
+    message that supposes ("if my seed ever leaked...") or only asks whether something is a scam
+    when nothing was lost (``only_asks``). Not in the middle of troubleshooting
     either, where a short answer is usually for the form."""
     message = tracker.latest_message or {}
-    if tracker.active_loop.get("name") or supposes(str(message.get("text") or "")):
+    text = str(message.get("text") or "")
+    if tracker.active_loop.get("name") or supposes(text) or only_asks(text):
         return None
     ranking = [i for i in message.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"]
     handoffs = [

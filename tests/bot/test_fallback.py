@@ -170,3 +170,11 @@ async def test_a_supposed_incident_is_not_handed_off() -> None:
     ranking = [("nlu_fallback", 0.45), ("dispute", 0.38), ("account_security", 0.25)]
     turn = await Conversation().say(words, "nlu_fallback", ranking=ranking).run(ActionClarify())
     assert turn.slot("escalation_kind") is None
+
+
+async def test_a_question_whether_it_is_a_scam_is_not_handed_off() -> None:
+    words = "is it a scam that you charge a fee when I open a channel??"
+    ranking = [("nlu_fallback", 0.45), ("fraud_report", 0.44), ("fees_reserves", 0.38)]
+    turn = await Conversation().say(words, "nlu_fallback", ranking=ranking).run(ActionClarify())
+    assert turn.slot("escalation_kind") is None
+    assert "passed this to our support team" not in turn.text

@@ -299,3 +299,106 @@ def test_a_sharper_signal_corrects_the_models_hand_off() -> None:
     # a report stays a report whatever else the words say
     assert overriding_intent("fraud_report", "a person please") is None
     assert overriding_intent("security_incident", "I want my money back") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "an account with your logo promised to double whatever I sent. nothing came back "
+            "and they deleted me",
+            "fraud_report",
+        ),
+        (
+            "a man from 'support' called and had me move 40 xrp to a 'safe wallet'. now he "
+            "doesn't answer",
+            "fraud_report",
+        ),
+        ("send 20 xrp get 40 back, they said. then they blocked me", "fraud_report"),
+        (
+            "a buyer claims I never sent the portrait he paid for, but I did. Can someone "
+            "from your team look at it?",
+            "dispute",
+        ),
+        (
+            "paid her for a shoutout last month. no shoutout, no answer. I need you to step in "
+            "and get my money back",
+            "dispute",
+        ),
+        ("his claims come up short every week, I want the difference paid", "dispute"),
+        (
+            "I never changed my email but my profile shows a new one. somebody is in my account",
+            "security_incident",
+        ),
+        ("I want to file this officially, the fee ate my whole tip", "complaint"),
+        ("I want this explained by someone responsible", "human_request"),
+        ("let me speak to whoever runs this place", "human_request"),
+        ("please merge my two accounts into one", "human_request"),
+        ("I need an official signed statement of my earnings for my bank", "human_request"),
+        ("i got charged twice for the same video, fix it", "dispute"),
+        (
+            "also my pc got a virus a few days ago and my recovery phrase was in a note on it",
+            "security_incident",
+        ),
+        ("how do I keep my seed safe from malware?", None),
+        ("did I get charged twice? I see two claims", None),
+        ("how do I merge two claims into one redemption?", None),
+        ("is the safe address in my wallet settings the one to use?", None),
+        ("someone in my family wants to open an account", None),
+    ],
+)
+def test_wordings_from_the_ninth_set(text: str, intent: str | None) -> None:
+    assert escalation_signal(text) == intent
+
+
+@pytest.mark.parametrize(
+    ("model", "text"),
+    [
+        ("dispute", "before I sign up: if I tip the wrong creator, can I get it back?"),
+        ("fraud_report", "is it a scam that opening a channel costs a fee??"),
+        ("dispute", "two claims for one creator, 1 XRP then 1.5 XRP. Was I charged twice?"),
+    ],
+)
+def test_a_question_the_model_took_for_a_report_is_asked_back(model: str, text: str) -> None:
+    # the clarification answers it from the help centre, or offers the likeliest meanings
+    assert overriding_intent(model, text) == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone said if I paid 60 xrp I'd get early access. I paid and never got anything.",
+        "is this a scam? I sent them 30 xrp and now they don't answer",
+        "if I don't get my money back by friday I'll go to my bank",
+    ],
+)
+def test_a_report_that_mentions_if_or_scam_stays_a_report(text: str) -> None:
+    assert overriding_intent("fraud_report", text) is None
+
+
+def test_an_unsure_hand_off_takes_the_kind_the_words_say() -> None:
+    person = "is there anyone there I could speak to? I'd prefer a person"
+    assert overriding_intent("fraud_report", person, confidence=0.47) == "human_request"
+    assert overriding_intent("fraud_report", person, confidence=0.95) is None
+    merge = "I have two accounts by mistake, can someone merge them?"
+    assert overriding_intent("account_security", merge, confidence=0.5) == "human_request"
+    assert overriding_intent("account_security", merge, confidence=0.9) is None
+    # a complaint in so many words is one, whatever fraud the model read into it
+    complaint = "great product, a failed payment still cost me a fee. I'm filing this officially"
+    assert overriding_intent("fraud_report", complaint, confidence=0.9) == "complaint"
+
+
+def test_a_security_question_that_reports_a_loss_is_a_report() -> None:
+    text = (
+        "a guy from 'support' had me send 75 xrp to a 'safe address' while they fixed my "
+        "channel. now he doesn't answer. was that you?"
+    )
+    assert overriding_intent("account_security", text, confidence=0.9) == "fraud_report"
+
+
+def test_a_person_the_model_only_guesses_at_is_asked_back() -> None:
+    question = "is it ok to give my secret key to your support team if they ask for it?"
+    assert overriding_intent("human_request", question, confidence=0.7) == "nlu_fallback"
+    assert (
+        overriding_intent("human_request", "on my phone, cant type much", confidence=0.99) is None
+    )
