@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.escalation import KIND_BY_INTENT, hand_off_now
 from bot.actions.inform import answer_inform, is_bare_identifier
-from bot.actions.knowledge import knowledge_answer
+from bot.actions.knowledge import answer_topic, knowledge_answer
 from bot.context import entity_values, linked_wallets
 from bot.nlu_signals import HANDOFF_INTENTS, only_asks, supposes
 from bot.replies import HUMAN_BUTTON
@@ -62,6 +62,10 @@ _SOMETHING_ELSE = {"title": "Something else", "payload": "/something_else"}
 # so does one whose meanings that need a person are together at least this likely.
 HANDOFF_GUESS_CONFIDENCE = 0.3
 HANDOFFS_TOGETHER_CONFIDENCE = 0.4
+# Questions with a topic answer (fees, how it works, payouts, adding funds, closing): when the
+# help centre is not sure either, the likeliest topic at least this likely is answered.
+TOPIC_GUESS_CONFIDENCE = 0.3
+_TOPICS = {"fees_reserves", "how_it_works", "creator_payouts", "channel_add_funds", "channel_close"}
 
 
 def failed_attempts(tracker: Tracker) -> int:
@@ -111,6 +115,12 @@ def _handoff_guess(tracker: Tracker) -> str | None:
     if sum(_confidence(i) for i in handoffs) >= HANDOFFS_TOGETHER_CONFIDENCE:
         return likeliest
     return None
+
+
+def _likeliest_confidence(tracker: Tracker) -> float:
+    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+    likeliest = _likeliest(tracker)
+    return next((_confidence(i) for i in ranking if i.get("name") == likeliest[0]), 0.0)
 
 
 def _confidence(item: dict[str, Any]) -> float:
@@ -194,6 +204,21 @@ class ActionClarify(Action):
                 buttons=[*guesses, _SOMETHING_ELSE],
             )
             return []
+        if (
+            likeliest
+            and likeliest[0] in _TOPICS
+            and not HANDOFF_INTENTS & set(likeliest)
+            and _likeliest_confidence(tracker) >= TOPIC_GUESS_CONFIDENCE
+        ):
+            # "ok and how do I put more in it without opening a new one?" (adding funds, 40%):
+            # the topic's answer costs nothing if it was meant; the other meaning stays a click
+            # away.
+            events = await answer_topic(likeliest[0], dispatcher, tracker)
+            dispatcher.utter_message(
+                text="If you meant something else, pick one below.",
+                buttons=[*guesses[1:], _SOMETHING_ELSE],
+            )
+            return events
         if failed_attempts(tracker) >= 2:
             dispatcher.utter_message(
                 text="I'm sorry, I still can't work out what you need. Would you like me to "

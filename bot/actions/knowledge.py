@@ -22,6 +22,7 @@ __all__ = [
     "SCRIPTED",
     "TOPIC_ARTICLES",
     "ActionAnswerTopic",
+    "answer_topic",
     "is_compromise_in_progress",
     "knowledge_answer",
     "knowledge_aside",
@@ -68,6 +69,9 @@ SCRIPTED: dict[str, str] = {
     ),
 }
 _OFFER_HUMAN = {"account_security", "out_of_scope"}
+# Topics whose own short answer always comes first, whatever article the question matched:
+# how to keep a secret safe is worth repeating to anyone asking about security.
+_SCRIPT_FIRST = {"account_security"}
 # Topics about the user's own channels: the general answer, then their channels' state.
 _ABOUT_OWN_CHANNELS = {"channel_close", "channel_add_funds"}
 
@@ -157,58 +161,71 @@ class ActionAnswerTopic(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        message = tracker.latest_message or {}
-        intent = (message.get("intent") or {}).get("name") or "out_of_scope"
-        question = str(message.get("text") or "").strip()
-        if intent == "account_security" and is_compromise_in_progress(question):
-            # Not a question about safety but a theft under way, worded so that the model read
-            # it as a question (security_incident is the intent for these): protective steps at
-            # once, then an urgent hand-off without waiting for the user to ask.
-            return hand_off_now(dispatcher, "account_security", question)
-        if entity_values(tracker, "hash") and not entity_values(tracker, "address"):
-            # "did my close request <hash> go through?": the transaction answers it
-            from bot.actions.transactions import answer_transaction
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        return await answer_topic(str(intent or "out_of_scope"), dispatcher, tracker)
 
-            return await answer_transaction(dispatcher, tracker)
-        scripted = SCRIPTED.get(intent, SCRIPTED["out_of_scope"])
-        result = await kb_search(question) if question and not question.startswith("/") else None
-        best = result.hits[0] if result is not None and result.confident and result.hits else None
-        events: list[EventType] = []
-        if best is not None and intent == "out_of_scope":
-            text = f'From our help centre, "{best.title}": {best.passage} ({best.url})'
-        elif best is not None:
-            text = f"{scripted}\n{more_in_help_centre(best.title, best.url)}"
-            if intent in TOPIC_ARTICLES and not best.url.endswith(f"/{TOPIC_ARTICLES[intent][0]}"):
-                # the passage that matched, and the topic's own article beside it
-                article, title = TOPIC_ARTICLES[intent]
-                text += f'; see also "{title}": {help_url(article)}'
-        elif intent in TOPIC_ARTICLES:
-            article, title = TOPIC_ARTICLES[intent]
-            text = f"{scripted}\n{more_in_help_centre(title, help_url(article))}"
-            related = _clear_lead(result)
-            if related is not None and not related.url.endswith(f"/{article}"):
-                # "what's a drop?": too short for a confident passage, but one article stands out
-                text += f'; see also "{related.title}": {related.url}'
-        else:
-            text = scripted
-        buttons = []
-        if intent in _OFFER_HUMAN and best is None:
-            text += " If you'd like, I can connect you with a person."
+
+async def answer_topic(
+    intent: str, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """Answer the latest message as a question on ``intent``'s topic: its short answer or the
+    help centre's passage, the article, and the user's own channels where they matter."""
+    question = str((tracker.latest_message or {}).get("text") or "").strip()
+    if intent == "account_security" and is_compromise_in_progress(question):
+        # Not a question about safety but a theft under way, worded so that the model read
+        # it as a question (security_incident is the intent for these): protective steps at
+        # once, then an urgent hand-off without waiting for the user to ask.
+        return hand_off_now(dispatcher, "account_security", question)
+    if entity_values(tracker, "hash") and not entity_values(tracker, "address"):
+        # "did my close request <hash> go through?": the transaction answers it
+        from bot.actions.transactions import answer_transaction
+
+        return await answer_transaction(dispatcher, tracker)
+    scripted = SCRIPTED.get(intent, SCRIPTED["out_of_scope"])
+    result = await kb_search(question) if question and not question.startswith("/") else None
+    best = result.hits[0] if result is not None and result.confident and result.hits else None
+    events: list[EventType] = []
+    own = TOPIC_ARTICLES.get(intent)
+    elsewhere = best is not None and (own is None or not best.url.endswith(f"/{own[0]}"))
+    if best is not None and elsewhere and intent not in _SCRIPT_FIRST:
+        # The help centre answers this from another article ("does it work on my Android
+        # phone?" read as how-it-works; anything out of scope): its passage is the answer,
+        # the topic's own article a link beside it.
+        text = f'From our help centre, "{best.title}": {best.passage} ({best.url})'
+        if own is not None:
+            text += f'; see also "{own[1]}": {help_url(own[0])}'
+    elif best is not None:
+        text = f"{scripted}\n{more_in_help_centre(best.title, best.url)}"
+        if own is not None and elsewhere:
+            # a security question: the safety answer first, the passage's article beside it
+            text += f'; see also "{own[1]}": {help_url(own[0])}'
+    elif intent in TOPIC_ARTICLES:
+        article, title = TOPIC_ARTICLES[intent]
+        text = f"{scripted}\n{more_in_help_centre(title, help_url(article))}"
+        related = _clear_lead(result)
+        if related is not None and not related.url.endswith(f"/{article}"):
+            # "what's a drop?": too short for a confident passage, but one article stands out
+            text += f'; see also "{related.title}": {related.url}'
+    else:
+        text = scripted
+    buttons = []
+    if intent in _OFFER_HUMAN and best is None:
+        text += " If you'd like, I can connect you with a person."
+        buttons = [HUMAN_BUTTON]
+    if intent == "account_security":
+        events.append(SlotSet("escalation_kind", "account_security"))
+        if not buttons:
             buttons = [HUMAN_BUTTON]
-        if intent == "account_security":
-            events.append(SlotSet("escalation_kind", "account_security"))
-            if not buttons:
-                buttons = [HUMAN_BUTTON]
-        dispatcher.utter_message(text=text, buttons=buttons)
-        if intent in _ABOUT_OWN_CHANNELS and (
-            linked_wallets(tracker) or entity_values(tracker, "address")
-        ):
-            # "I asked to close my channel, when does my XRP come back?": how it works, and
-            # where the user's own channels stand (closing times, what is left in each).
-            from bot.actions.channels import answer_channels
+    dispatcher.utter_message(text=text, buttons=buttons)
+    if intent in _ABOUT_OWN_CHANNELS and (
+        linked_wallets(tracker) or entity_values(tracker, "address")
+    ):
+        # "I asked to close my channel, when does my XRP come back?": how it works, and
+        # where the user's own channels stand (closing times, what is left in each).
+        from bot.actions.channels import answer_channels
 
-            events += await answer_channels(dispatcher, tracker)
-        return events
+        events += await answer_channels(dispatcher, tracker)
+    return events
 
 
 def _clear_lead(result: Any) -> Any | None:

@@ -32,9 +32,27 @@ async def test_entities_of_the_unclear_message_are_kept_in_the_buttons() -> None
         f"stuff with {address} and then some other things",
         "nlu_fallback",
         {"address": address},
-        ranking=[("nlu_fallback", 0.45), ("fees_reserves", 0.41), ("check_balance", 0.3)],
+        ranking=[("nlu_fallback", 0.45), ("fees_reserves", 0.28), ("check_balance", 0.25)],
     ).run(ActionClarify())
     assert turn.buttons[1]["payload"] == f'/check_balance{{"address": "{address}"}}'
+
+
+async def test_a_likely_topic_is_answered_with_the_other_meaning_a_click_away() -> None:
+    ranking = [("nlu_fallback", 0.45), ("channel_add_funds", 0.4), ("fees_reserves", 0.17)]
+    turn = await (
+        Conversation()
+        .say(
+            "ok and how do I put more in it without opening a new one?",
+            "nlu_fallback",
+            ranking=ranking,
+        )
+        .run(ActionClarify())
+    )
+    assert "Top up channel" in turn.text
+    assert "/help/funding-a-channel" in turn.text
+    assert "If you meant something else" in turn.text
+    assert [b["payload"] for b in turn.buttons] == ["/fees_reserves", "/something_else"]
+    assert "I'm not sure I understood" not in turn.text
 
 
 async def test_a_likely_ledger_question_with_an_account_is_answered(on_demo: str) -> None:

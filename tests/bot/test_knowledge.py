@@ -53,6 +53,24 @@ async def test_real_knowledge_base_completes_the_scripted_answer(
         short = await Conversation().say("whats a drop", "fees_reserves").run(ActionAnswerTopic())
         assert "/help/transaction-fees" in short.text
         assert 'see also "XRP and drops' in short.text and "/help/xrp-and-drops" in short.text
+        # read as how-it-works, answered by another article: that article's passage answers it
+        phone = (
+            await Conversation()
+            .say(
+                "can I use the site in the browser on my android phone or do I need a computer?",
+                "how_it_works",
+            )
+            .run(ActionAnswerTopic())
+        )
+        assert phone.text.startswith('From our help centre, "Browser compatibility"')
+        assert 'see also "What a payment channel is"' in phone.text
+        # a security question keeps its safety answer first, whatever article it matched
+        safety = (
+            await Conversation()
+            .say("how do I turn on two-step verification for my account?", "account_security")
+            .run(ActionAnswerTopic())
+        )
+        assert safety.text.startswith("Never share your secret key")
     finally:
         reset_knowledge_base()
 
