@@ -3,6 +3,7 @@ guidance fitted to the wallet and browser."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -10,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.context import entity_values, remember
+from bot.context import remember
 from bot.knowledge import help_url, more_in_help_centre
 
 __all__ = [
@@ -83,6 +84,10 @@ _WORKS_IN = {
     "Ledger device": {"Chrome", "Edge", "Brave", "Chromium"},
 }
 _MOBILE = {"a phone", "a tablet", "Samsung Internet"}
+_ON_A_DEVICE = re.compile(
+    r"\b(my|on|from|in|an?|the|with)\s+(phone|mobile|android|iphone|ipad)('s)?\b", re.IGNORECASE
+)
+_ON_A_COMPUTER = re.compile(r"\b(laptop|computer|desktop|pc|mac|macbook)\b", re.IGNORECASE)
 _DESKTOP = {"Chrome", "Edge", "Brave", "Chromium", "Firefox", "Safari"}
 
 
@@ -185,10 +190,12 @@ class _TroubleshootingSlots:
             if not tracker.get_slot("error_text"):
                 return {"browser": None, "error_text": text[:1000]}
             return {"browser": UNKNOWN_BROWSER}
-        # "my phone's chrome": the device decides what can run there, not the browser's name
-        named = [BROWSERS.get(v.lower()) for v in entity_values(tracker, "browser")]
-        mobile = next((b for b in named if b in _MOBILE), None)
-        return {"browser": mobile or _known(value, BROWSERS)}
+        # "Chrome on my phone": the device decides what can run there, not the browser's name
+        said = str((tracker.latest_message or {}).get("text") or "")
+        device = _ON_A_DEVICE.search(said)
+        if device and not _ON_A_COMPUTER.search(said):
+            return {"browser": BROWSERS[device.group(2).lower()]}
+        return {"browser": _known(value, BROWSERS)}
 
     def validate_error_text(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -28,16 +28,16 @@ def test_wallet_names_are_normalised() -> None:
 
 
 def test_a_browser_on_a_phone_counts_as_the_phone() -> None:
-    chat = Conversation().say("can I use gemwallet from my phone's chrome?", "wallet_connection")
-    chat.latest_message["entities"] = [
-        {"entity": "wallet", "value": "gemwallet"},
-        {"entity": "browser", "value": "phone"},
-        {"entity": "browser", "value": "chrome"},
-    ]
     form = ValidateWalletForm()
-    assert form.validate_browser("chrome", CollectingDispatcher(), chat.tracker(), {}) == {
-        "browser": "a phone"
-    }
+    for said, device in [
+        ("can I use gemwallet from my phone's chrome?", "a phone"),
+        ("crossmark in chrome on my ipad", "a tablet"),
+        ("chrome on my laptop, I scan with my phone", "Chrome"),
+    ]:
+        chat = Conversation().say(said, "wallet_connection", {"browser": "chrome"})
+        assert form.validate_browser("chrome", CollectingDispatcher(), chat.tracker(), {}) == {
+            "browser": device
+        }
 
 
 async def test_wallet_guidance_fits_the_wallet_and_browser() -> None:
