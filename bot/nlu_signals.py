@@ -78,6 +78,10 @@ _COMPROMISED = re.compile(
     r"|\b(i|we)\s+(didn'?t|did not|never)\s+(change|changed|reset|set|update|updated|switch|"
     r"switched)\s+(my|our|the)\s+(\w+\s+)?(payout address|address|email|e-mail|password|2fa|"
     r"phone number|login)\b[^.?!]{0,20}\bbut\b"
+    r"|\b(my|the)\s+(\w+\s+)?(password|email|e-mail|2fa|two[- ]step|two[- ]factor|payout address|"
+    r"phone number|login)\s+(was|were|got|has been|had been)\s+(changed|reset|turned off|"
+    r"disabled|removed|switched off)\b[^?]{0,80}\b(i\s+(did not|didn'?t|never)\s+(do|did|change|"
+    r"request|ask|touch)|(wasn'?t|was not|not)\s+me)\b"
     r"|\b(web address|url|link|site|domain|address bar)\b[^.?!]{0,15}\b(was|looked|is)\s+"
     r"(slightly\s+|a bit\s+)?(off|wrong|different|fake|weird)\b",
     re.IGNORECASE,
@@ -103,7 +107,9 @@ _FRAUD = re.compile(
     r"|\breport (them|him|her|this (person|guy|account|user|site|page|scammer))\b"
     r"|\b(i|we)\b[^.?!]{0,20}\b(got|was|were|been|have been|am being)\s+"
     r"(scammed|defrauded|robbed|ripped off|phished)\b"
-    r"|\btem_?bad_?signature\b|\b(bad|invalid|forged|fake)\s+signature\b"
+    r"|\btem_?bad_?signature\b|\b(bad|invalid|forged|fake|wrong)\s+signatures?\b"
+    r"|\bsignatures?\b[^.?!]{0,20}\b(don'?t|do not|doesn'?t|does not|didn'?t|never)\s+(match|check out|"
+    r"verify)\b|\bsignature mismatch\b"
     r"|\b(giveaway|give-away|airdrop|double your|get \w+ back)\b[^?!]{0,80}\b(i|we)\s+(already\s+)?"
     r"(sent|paid|transferred)\b",
     re.IGNORECASE,
@@ -152,7 +158,12 @@ _REFUND_DEMAND = re.compile(
     r"|\bmeant to (tip|send|pay|give)\b[^?!]{0,30}\b(typed|sent|paid|tipped|put|entered)\b"
     r"|\b(sent|tipped|paid|typed|transferred|entered)\b[^.?!]{0,30}\b(by mistake|by accident|"
     r"an extra zero)\b"
-    r"|\b(accidentally|mistakenly)\s+(sent|tipped|paid|transferred)\b",
+    r"|\b(accidentally|mistakenly)\s+(sent|tipped|paid|transferred)\b"
+    r"|\bfat[- ]?finger(ed|s)?\b"
+    r"|\bmeant\s+(to\s+(tip|send|pay|give)\s+)?\d[\d,]*\b[^.?!]{0,30}\b(sent|typed|paid|tipped|put|"
+    r"entered)\s+\d"
+    r"|\b(make|get|ask|force|tell)\s+(him|her|them|the creator)\s+(to\s+)?(give|send|pay|hand)\s+"
+    r"(it|them|that|my \w+|the \w+)\s+back\b",
     re.IGNORECASE,
 )
 
@@ -238,13 +249,14 @@ _COMPLAINT = re.compile(
     r"|\bhow (i|we) (get|am|are|got|were) treated\b"
     r"|\b(lodge|file|make|raise|submit|register)\s+(a\s+)?(formal\s+|official\s+)?complaint\b"
     r"|\b(fil(e|ing)|lodg(e|ing)|register(ing)?|report(ing)?|rais(e|ing)|log(ging)?)\s+(this|it|"
-    r"that)\s+(officially|formally)\b",
+    r"that)\s+(officially|formally)\b"
+    r"|\b(want|put|have|get|need)\s+(it|this|that)\s+on\s+(the\s+)?record\b",
     re.IGNORECASE,
 )
 
 _PERSON_REQUEST = re.compile(
     r"\b(speak|speaking|talk|talking|chat|chatting|connect|transfer|escalate|hand me|"
-    r"get me|put me through|reach|contact)\b[^.?!]{0,30}?"
+    r"get me|put me through|reach|contact|pass me|pass this|hand this|hand me over)\b[^.?!]{0,30}?"
     r"\b(human|humans|person|people|agent|someone|somebody|representative|rep|staff|operator|"
     r"support team|team member|manager|supervisor|employee)\b"
     r"|\b(live|real|actual)\s+(agent|person|human|support|chat|people|operator|someone)\b"
@@ -261,6 +273,10 @@ _PERSON_REQUEST = re.compile(
     r"an agent|a manager|a supervisor)\b[^.?!]{0,30}\b(contact|call|email|phone|reach|"
     r"get back to|respond|reply)\b"
     r"|\b(want|need|demand|like|please)\b[^.?!]{0,25}\binvestigat\w*"
+    r"|\b(want|need|like|please have|get)\s+(this|it|that|them|him|her)\s+(properly\s+)?"
+    r"(looked at|looked into|checked out|dealt with)\b"
+    r"|\b(someone|somebody|a person|anyone)\s+(who|that)\s+(works|work|is)\s+(there|here|for you|"
+    r"at your|on your)\b"
     r"|\b(whoever|the (person|people) who)\s+(runs|run|is in charge|are in charge|owns|manages|"
     r"is responsible)\b"
     r"|\b(someone|somebody|a person|people)\s+(responsible|accountable|in charge)\b"
@@ -278,7 +294,8 @@ _STAFF_ONLY = re.compile(
     r"daughter|friend|creator|owner)\s+(has\s+|had\s+)?died\b"
     r"|\b(police|law enforcement|detective|subpoena|court order|legal request|"
     r"official request|letterhead)\b"
-    r"|\b(merge|combine|consolidate|join)\b[^.?!]{0,30}\b(accounts|profiles|them into one)\b"
+    r"|\b(merge|combine|consolidate|join)\b[^.?!]{0,30}\b(accounts|profiles|pages|them into one)\b"
+    r"|\b(profiles?|accounts?|pages?)\b[^?!]{0,120}\b(merge|combine)\s+(them|both|the two|those)\b"
     r"|\b(two|2|both|several|multiple)\s+(\w+\s+)?(accounts|profiles)\b[^?!]{0,60}\b(merge|"
     r"combine|consolidate)\b"
     r"|\b(official|signed|certified|stamped)\s+(\w+\s+)?(statement|letter|document|confirmation|"
@@ -305,7 +322,8 @@ _NOT_WANTED = re.compile(
 )
 
 _HYPOTHETICAL = re.compile(
-    r"\b(if i|if we|in case|what if|hypothetically|just wondering|would i be able|"
+    r"\b(if i|if we|in case|what if|hypothetical|hypothetically|just wondering|would i be able|"
+    r"nothing has happened|nothing happened|if one day|if ever|if someday|"
     r"how do refunds|how does a refund|refund policy|policy on refunds|how long do|how long can|"
     r"how many days|is there a (deadline|time limit|window)|deadline for)\b",
     re.IGNORECASE,
@@ -371,6 +389,9 @@ _ASKS_IF_SCAM = re.compile(
 )
 
 
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+
+
 def only_asks(text: str) -> bool:
     """The message asks about something that would need a person, without reporting it: a
     question that supposes ("if I tip the wrong person by accident, can I get it back?"), or
@@ -383,9 +404,6 @@ def only_asks(text: str) -> bool:
     )
     lost = _PAID.search(text) or _DROPPED.search(text)
     return asks_supposing or bool(_ASKS_IF_SCAM.search(text) and not lost)
-
-
-_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 
 
 def escalation_signal(text: str) -> str | None:
@@ -485,8 +503,10 @@ def overriding_intent(
     if signal is None or signal == current:
         return None
     sure = confidence >= SURE_OF_A_HANDOFF
+    staff_matter = signal == "human_request" and _STAFF_ONLY.search(text)
     if current in HANDOFF_INTENTS and sure and (current, signal) not in _SHARPER:
-        return None  # already handed off, and the signal is no sharper
+        if not (staff_matter and current != "security_incident"):
+            return None  # already handed off, and the signal is no sharper
     if (
         current == "account_security"
         and sure

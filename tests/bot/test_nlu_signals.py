@@ -357,6 +357,11 @@ def test_wordings_from_the_ninth_set(text: str, intent: str | None) -> None:
         ("dispute", "before I sign up: if I tip the wrong creator, can I get it back?"),
         ("fraud_report", "is it a scam that opening a channel costs a fee??"),
         ("dispute", "two claims for one creator, 1 XRP then 1.5 XRP. Was I charged twice?"),
+        (
+            "security_incident",
+            "purely hypothetical, nothing has happened: if one day my recovery phrase leaked, "
+            "what would I need to do?",
+        ),
     ],
 )
 def test_a_question_the_model_took_for_a_report_is_asked_back(model: str, text: str) -> None:
@@ -402,3 +407,39 @@ def test_a_person_the_model_only_guesses_at_is_asked_back() -> None:
     assert (
         overriding_intent("human_request", "on my phone, cant type much", confidence=0.99) is None
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "a fan keeps sending claims whose signatures don't match his channel. I want this "
+            "looked at",
+            "fraud_report",
+        ),
+        ("fat-fingered 40 instead of 4 on a tip yesterday", "dispute"),
+        ("meant 1, sent 100 to the wrong creator page", "dispute"),
+        ("she refused, so can you make her give it back?", "dispute"),
+        (
+            "my email was changed last night and I did not do that, now I'm locked out",
+            "security_incident",
+        ),
+        ("could you pass me to someone who works there?", "human_request"),
+        ("I want it on record how this was handled", "complaint"),
+        (
+            "my old page and my new page are split, could your team combine them?",
+            "human_request",
+        ),
+        ("nothing has happened yet, but if my seed leaked, what would I do?", None),
+        ("I'd like to consolidate my wallets into one account, how?", None),
+        ("my password was changed yesterday, that was me, how do I log out other devices?", None),
+    ],
+)
+def test_wordings_from_the_tenth_set(text: str, intent: str | None) -> None:
+    assert escalation_signal(text) == intent
+
+
+def test_a_matter_only_staff_can_act_on_goes_to_a_person_whatever_the_model_read() -> None:
+    text = "my old profile and my new one should be one, can you merge them and move my followers?"
+    assert overriding_intent("fraud_report", text, confidence=0.85) == "human_request"
+    assert overriding_intent("security_incident", text, confidence=0.85) is None
