@@ -503,10 +503,20 @@ def overriding_intent(
     if signal is None or signal == current:
         return None
     sure = confidence >= SURE_OF_A_HANDOFF
-    staff_matter = signal == "human_request" and _STAFF_ONLY.search(text)
-    if current in HANDOFF_INTENTS and sure and (current, signal) not in _SHARPER:
-        if not (staff_matter and current != "security_incident"):
-            return None  # already handed off, and the signal is no sharper
+    # a matter only staff can act on ("merge my two profiles") is one, whatever else the
+    # model read into it, short of a security incident
+    staff_matter = (
+        signal == "human_request"
+        and current != "security_incident"
+        and bool(_STAFF_ONLY.search(text))
+    )
+    if (
+        current in HANDOFF_INTENTS
+        and sure
+        and (current, signal) not in _SHARPER
+        and not staff_matter
+    ):
+        return None  # already handed off, and the signal is no sharper
     if (
         current == "account_security"
         and sure

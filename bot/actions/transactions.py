@@ -18,7 +18,7 @@ from bot.entities import check_address
 from bot.formatting import as_json, history_line, short
 from bot.ledger_access import lookup
 from bot.replies import answer_failure, latest_hash, resolve_address
-from ledger import LedgerError, drops_to_xrp_text
+from ledger import LedgerError, TransactionStatus, drops_to_xrp_text
 
 __all__ = [
     "ActionPaymentCheck",
@@ -30,6 +30,9 @@ __all__ = [
 ]
 
 _LAST_N = re.compile(r"\blast\s+(\d{1,2})\b")
+_DAYS = re.compile(r"\b(\d{1,2})\s+days?\b")
+_TWO_WEEKS = re.compile(r"\b(two|2)\s+weeks?\b|\bfortnight\b|\blast\s+week\b")
+_LATELY = re.compile(r"\b(lately|recently|recent|these days)\b")
 
 
 def period_of(text: str, now: datetime) -> tuple[datetime | None, int | None, str]:
@@ -42,10 +45,18 @@ def period_of(text: str, now: datetime) -> tuple[datetime | None, int | None, st
         return midnight - timedelta(days=1), None, "since yesterday"
     if "month" in lowered or "30 days" in lowered:
         return now - timedelta(days=30), None, "over the last 30 days"
-    if "week" in lowered or "7 days" in lowered:
+    if match := _DAYS.search(lowered):
+        days = max(1, min(int(match.group(1)), 90))
+        return now - timedelta(days=days), None, f"over the last {days} days"
+    if _TWO_WEEKS.search(lowered):
+        # "last week" is the week before this one: up to 14 days back
+        return now - timedelta(days=14), None, "over the last 14 days"
+    if "week" in lowered:
         return now - timedelta(days=7), None, "over the last 7 days"
     if match := _LAST_N.search(lowered):
         return None, max(1, min(int(match.group(1)), 20)), ""
+    if _LATELY.search(lowered):
+        return now - timedelta(days=14), None, "over the last 14 days"
     return None, None, ""
 
 
@@ -60,6 +71,12 @@ async def answer_transaction(dispatcher: CollectingDispatcher, tracker: Tracker)
 # "I sent some XRP to my friend at r..., did it arrive?": the typed address is the recipient
 _I_SENT = re.compile(
     r"\b(i|we|i've|ive|i have)\b[^.?!]{0,15}\b(sent|send|paid|pay|tipped|transferred)\b",
+    re.IGNORECASE,
+)
+# "did I receive anything from r...?", "he says he paid me back": payments to the user
+_FROM_THEM = re.compile(
+    r"\b(receive|received|get|got|come in|came in|arrive|arrived)\b[^.?!]{0,30}\bfrom\b"
+    r"|\b(sent|paid|send|pay|tipped|transferred|owes?)\s+me\b",
     re.IGNORECASE,
 )
 # "did any of my payments fail lately?": the answer says how many did
@@ -92,7 +109,7 @@ async def answer_history(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
         page = await lookup(lambda ledger: ledger.history(address, limit=limit, since=since))
     except LedgerError as error:
         return events + answer_failure(dispatcher, tracker, error, f"history of {address}")
-    shown = page.transactions[: max(limit if not since else 10, 1)]
+    shown = _worth_showing(page.transactions, 10) if since else page.transactions[: max(limit, 1)]
     if not shown:
         when = f" {words}" if words else ""
         dispatcher.utter_message(text=f"I found no transactions for {address}{when}.")
@@ -114,14 +131,26 @@ async def answer_history(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     return events + remember(tracker, transactions=[as_json(tx) for tx in shown[:5]])
 
 
+def _worth_showing(transactions: list[TransactionStatus], room: int) -> list[TransactionStatus]:
+    """Up to ``room`` of a period's transactions, newest first, keeping every one that is not a
+    channel claim: a payment nine days back is what "what came in lately?" is after, not the
+    tenth daily redemption."""
+    others = [tx for tx in transactions if tx.tx_type != "PaymentChannelClaim"][:room]
+    claims = [tx for tx in transactions if tx.tx_type == "PaymentChannelClaim"]
+    kept = {id(tx) for tx in others + claims[: room - len(others)]}
+    return [tx for tx in transactions if id(tx) in kept]
+
+
 async def answer_payment_check(
     dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> list[EventType]:
-    """The creator is the address in this message; the payer is the user's wallet."""
+    """The creator is the address in this message; the payer is the user's wallet (the other
+    way round when the user asks what came in from that address)."""
     if entity_values(tracker, "hash") and not entity_values(tracker, "address"):
         return await answer_transaction(dispatcher, tracker)  # "did <hash> go through?"
     typed = entity_values(tracker, "address")
     wallets = linked_wallets(tracker)
+    text = str((tracker.latest_message or {}).get("text") or "")
     payer = wallets[0] if wallets else None
     creator: str | None = None
     if typed:
@@ -135,6 +164,15 @@ async def answer_payment_check(
         payer = check_address(str(earlier)).value if earlier else None
         if payer == creator:
             payer = None
+    if payer is None and creator is not None and not _I_SENT.search(text):
+        # "check this address, did my deposit arrive?": the address is the visitor's own
+        from bot.actions.balance import answer_balance
+
+        events = await answer_balance(dispatcher, tracker)
+        return events + await answer_history(dispatcher, tracker)
+    if payer is not None and creator is not None and _FROM_THEM.search(text):
+        # "did I receive anything from r...?": the payments go the other way
+        return await _answer_incoming(dispatcher, tracker, creator, payer)
     if payer is None:
         dispatcher.utter_message(
             text="To check your payments I need your own wallet: sign in, or send me the address "
@@ -187,6 +225,42 @@ async def answer_payment_check(
         tracker,
         channels=[as_json(c) for c in channels[:5]],
         transactions=[as_json(tx) for tx in direct],
+    )
+
+
+async def _answer_incoming(
+    dispatcher: CollectingDispatcher, tracker: Tracker, sender: str, me: str
+) -> list[EventType]:
+    try:
+        channels = await lookup(lambda ledger: ledger.channels(sender, me))
+        page = await lookup(lambda ledger: ledger.history(me, limit=50))
+    except LedgerError as error:
+        return answer_failure(dispatcher, tracker, error, f"payments from {sender}")
+    received = [
+        tx
+        for tx in page.transactions
+        if tx.account == sender and tx.tx_type == "Payment" and tx.counterparty == me
+    ][:3]
+    lines = [
+        f"{sender}'s channel to you has paid out {drops_to_xrp_text(c.balance_drops)} of "
+        f"{drops_to_xrp_text(c.amount_drops)}; {drops_to_xrp_text(c.remaining_drops)} is left."
+        for c in channels[:3]
+    ]
+    for tx in received:
+        when = f" on {tx.close_time:%Y-%m-%d}" if tx.close_time else ""
+        state = "arrived" if tx.succeeded else f"failed ({tx.result_explained})"
+        amount = drops_to_xrp_text(tx.amount_drops) if tx.amount_drops is not None else "A payment"
+        lines.append(f"{amount} from {sender}{when} {state}.")
+    if not lines:
+        lines.append(
+            f"I found no channel and no recent payment from {sender} to {me}. If they paid from "
+            "another wallet, ask them for that address or the transaction's hash."
+        )
+    dispatcher.utter_message(text="\n".join(lines))
+    return remember(
+        tracker,
+        channels=[as_json(c) for c in channels[:5]],
+        transactions=[as_json(tx) for tx in received],
     )
 
 

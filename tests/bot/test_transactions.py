@@ -87,6 +87,48 @@ async def test_asked_whether_anything_failed_the_history_says_which(on_demo: str
     assert "None of these failed." in turn.text
 
 
+async def test_last_week_reaches_back_two_weeks_and_keeps_the_payments(on_demo: str) -> None:
+    # alice paid bruno 10 XRP nine days ago, between daily channel redemptions
+    chat = Conversation(metadata={"wallets": [ALICE]})
+    turn = await chat.say(
+        "I sent someone something last week, how much was it?", "transaction_history"
+    ).run(ActionTransactionHistory())
+    assert "over the last 14 days" in turn.text
+    assert f"payment 10 XRP to {DEMO.account('bruno').address}" in turn.text
+    bruno = Conversation(metadata={"wallets": [DEMO.account("bruno").address]})
+    turn = await bruno.say("list what's come in lately", "transaction_history").run(
+        ActionTransactionHistory()
+    )
+    assert f"payment 10 XRP from {ALICE}" in turn.text
+
+
+async def test_what_came_in_from_an_address_is_answered_the_other_way_round(
+    on_demo: str,
+) -> None:
+    chen = DEMO.account("chen").address
+    chat = Conversation(metadata={"wallets": [DEMO.account("dana").address]})
+    turn = await chat.say(
+        f"did i receive anything from {chen}? he says he paid me back",
+        "payment_check",
+        {"address": chen},
+    ).run(ActionPaymentCheck())
+    assert f"5 XRP from {chen}" in turn.text
+    assert "arrived" in turn.text
+
+
+async def test_a_visitor_asking_about_an_address_gets_its_balance_and_history(
+    on_demo: str,
+) -> None:
+    turn = await (
+        Conversation()
+        .say(f"check {ALICE} pls, did my deposit arrive?", "payment_check", {"address": ALICE})
+        .run(ActionPaymentCheck())
+    )
+    assert "total balance" in turn.text
+    assert "transactions of" in turn.text.lower()
+    assert "I need your own wallet" not in turn.text
+
+
 async def test_payment_to_a_creator_answered_from_the_channel(on_demo: str) -> None:
     chat = Conversation(metadata={"wallets": [ALICE]})
     turn = await chat.say(
