@@ -56,6 +56,7 @@ def main() -> int:
                 ],
             )
             for name in (
+                "blind11",
                 "blind10",
                 "blind9",
                 "blind8",
