@@ -121,6 +121,8 @@ _SCAM_SETUP = re.compile(
     r"\b(giveaway|give-away|airdrop|double (your|my|the|it)|doubled|send \d[\d,.]* (xrp )?(and )?"
     r"get \d|get \d[\d,.]* (xrp )?back)\b"
     r"|\bsafe(ty)?\W{0,2}\s*(address|wallet|account|vault)\b"
+    r"|\b(sold|sells|selling)\s+(me\s+|us\s+)?(a\s+|an\s+|some\s+)?\W?(lifetime|vip|premium|exclusive|"
+    r"access|pass|code|membership|discount)\b|\b(official|authori[sz]ed)\s+(reseller|partner|agent)\b"
     r"|\b(using|with|had|has|uses)\s+(your|the platform'?s|the site'?s|our)\s+(logo|name|brand|"
     r"branding|avatar|profile picture)\b",
     re.IGNORECASE,
@@ -250,7 +252,11 @@ _COMPLAINT = re.compile(
     r"|\b(lodge|file|make|raise|submit|register)\s+(a\s+)?(formal\s+|official\s+)?complaint\b"
     r"|\b(fil(e|ing)|lodg(e|ing)|register(ing)?|report(ing)?|rais(e|ing)|log(ging)?)\s+(this|it|"
     r"that)\s+(officially|formally)\b"
-    r"|\b(want|put|have|get|need)\s+(it|this|that)\s+on\s+(the\s+)?record\b",
+    r"|\b(want|put|have|get|need)\b[^.?!]{0,10}\bon\s+(the\s+)?record\b"
+    r"|\b(seriously\s+|really\s+)?(considering|thinking about|thinking of)\s+(leaving|quitting|"
+    r"moving|closing my account)\b"
+    r"|\byou\s+(people|guys|lot)\s+(clearly\s+|obviously\s+|just\s+)?(don'?t|do not)\s+care\b"
+    r"|\b(my|our)\s+dissatisfaction\b|\b(is|was)\s+(completely\s+|totally\s+)?unacceptable\b",
     re.IGNORECASE,
 )
 
@@ -360,6 +366,14 @@ _PAID = re.compile(
 )
 
 
+def _dropped_after_a_scam(text: str) -> bool:
+    """A scam's set-up (a giveaway, a "safe address", a fake reseller or staff member), then
+    silence: "nothing came back", "he blocked me"."""
+    return bool(
+        (_SCAM_SETUP.search(text) or _POSES_AS_STAFF.search(text)) and _DROPPED.search(text)
+    )
+
+
 def staff_impostor_question(text: str) -> bool:
     """Someone posed as staff and the user lost nothing and asks nothing done: a question."""
     return bool(_POSES_AS_STAFF.search(text) and not _PAID.search(text))
@@ -427,7 +441,7 @@ def escalation_signal(text: str) -> str | None:
         return "fraud_report"
     if _POSES_AS_STAFF.search(text) and _PAID.search(text) and not supposed:
         return "fraud_report"
-    if (_SCAM_SETUP.search(text) or _POSES_AS_STAFF.search(text)) and _DROPPED.search(text):
+    if _dropped_after_a_scam(text):
         return "fraud_report"
     if _COPY.search(text) and not supposed and not _ASKS_HOW.search(text):
         return "fraud_report"
@@ -510,11 +524,13 @@ def overriding_intent(
         and current != "security_incident"
         and bool(_STAFF_ONLY.search(text))
     )
+    # a scam followed by silence is a report, whatever dispute the model read into it
+    scammed = current == "dispute" and signal == "fraud_report" and _dropped_after_a_scam(text)
     if (
         current in HANDOFF_INTENTS
         and sure
         and (current, signal) not in _SHARPER
-        and not staff_matter
+        and not (staff_matter or scammed)
     ):
         return None  # already handed off, and the signal is no sharper
     if (

@@ -196,6 +196,22 @@ class ActionClarify(Action):
                 buttons=[*guesses[1:], _SOMETHING_ELSE],
             )
             return events
+        if (
+            likeliest
+            and likeliest[0] in _TOPICS
+            and not HANDOFF_INTENTS & set(likeliest)
+            and _likeliest_confidence(tracker) >= TOPIC_GUESS_CONFIDENCE
+        ):
+            # "ok and how do I put more in it without opening a new one?" (adding funds, 40%):
+            # the topic's answer (the help centre's where it knows better, and the user's own
+            # channels for adding funds or closing) costs nothing if it was meant; the other
+            # meaning stays a click away.
+            events = await answer_topic(likeliest[0], dispatcher, tracker)
+            dispatcher.utter_message(
+                text="If you meant something else, pick one below.",
+                buttons=[*guesses[1:], _SOMETHING_ELSE],
+            )
+            return events
         answer = await knowledge_answer(question)
         if answer is not None:
             # The help centre knows this one: answer it, and keep the guesses a click away.
@@ -204,21 +220,6 @@ class ActionClarify(Action):
                 buttons=[*guesses, _SOMETHING_ELSE],
             )
             return []
-        if (
-            likeliest
-            and likeliest[0] in _TOPICS
-            and not HANDOFF_INTENTS & set(likeliest)
-            and _likeliest_confidence(tracker) >= TOPIC_GUESS_CONFIDENCE
-        ):
-            # "ok and how do I put more in it without opening a new one?" (adding funds, 40%):
-            # the topic's answer costs nothing if it was meant; the other meaning stays a click
-            # away.
-            events = await answer_topic(likeliest[0], dispatcher, tracker)
-            dispatcher.utter_message(
-                text="If you meant something else, pick one below.",
-                buttons=[*guesses[1:], _SOMETHING_ELSE],
-            )
-            return events
         if failed_attempts(tracker) >= 2:
             dispatcher.utter_message(
                 text="I'm sorry, I still can't work out what you need. Would you like me to "

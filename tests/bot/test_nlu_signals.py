@@ -443,3 +443,29 @@ def test_a_matter_only_staff_can_act_on_goes_to_a_person_whatever_the_model_read
     text = "my old profile and my new one should be one, can you merge them and move my followers?"
     assert overriding_intent("fraud_report", text, confidence=0.85) == "human_request"
     assert overriding_intent("security_incident", text, confidence=0.85) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        (
+            "someone on discord sold me a vip pass to all creators for 50 xrp, said he was an "
+            "official partner. code is fake and he blocked me",
+            "fraud_report",
+        ),
+        ("I'd like to put on record that your agent was rude to me", "complaint"),
+        ("the new editor is awful and I'm seriously considering leaving", "complaint"),
+        ("you people clearly don't care about creators", "complaint"),
+        ("how do I buy a membership pass safely?", None),
+        ("off the record, is the fee the same for everyone?", None),
+    ],
+)
+def test_wordings_from_the_eleventh_set(text: str, intent: str | None) -> None:
+    assert escalation_signal(text) == intent
+
+
+def test_a_scam_followed_by_silence_is_a_report_whatever_dispute_the_model_read() -> None:
+    text = "sent 100 xrp to a 'send 100 get 200 back' post from your account. nothing came back"
+    assert overriding_intent("dispute", text, confidence=0.95) == "fraud_report"
+    # a plain refund demand the model read as a dispute stays one
+    assert overriding_intent("dispute", "I was charged more than I agreed", confidence=0.95) is None
