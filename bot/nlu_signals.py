@@ -157,7 +157,8 @@ _REFUND_DEMAND = re.compile(
     r"|\b(open|file|raise|start|make)\b[^.?!]{0,12}\bdispute\b"
     r"|\bi\b[^.?!]{0,15}\b(want|wish|would like|'d like|need) to dispute\b"
     r"|\b(help me|please|pls|plz|need to|want to)\s+(undo|reverse)\b"
-    r"|\bmeant to (tip|send|pay|give)\b[^?!]{0,30}\b(typed|sent|paid|tipped|put|entered)\b"
+    r"|\bmeant to (tip|send|pay|give)\b[^?!]{0,30}\b(typed|sent|paid|tipped|put|entered|hit|"
+    r"pressed|clicked|tapped|gave)\b"
     r"|\b(sent|tipped|paid|typed|transferred|entered)\b[^.?!]{0,30}\b(by mistake|by accident|"
     r"an extra zero)\b"
     r"|\b(accidentally|mistakenly)\s+(sent|tipped|paid|transferred)\b"
@@ -184,6 +185,8 @@ _WANTS_IT_BACK = re.compile(
     r"|\b(step in|intervene|make (him|her|them))\b[^.?!]{0,30}\b(get|give|pay)\s+(me\s+)?(my|the|"
     r"our)\s+(xrp|money|funds|tips?|payments?)\s+back\b"
     r"|\b(pay|paid|refund|refunded|give me|want|owed|owe me)\s+(me\s+)?the\s+difference\b"
+    r"|\b(want|need|demand|expect)\s+(what|everything|all)\s+(that\s+)?(i|we)\s+paid\s+(for\s+)?"
+    r"(back|returned|refunded)\b"
     r"|\bthe\s+difference\s+(paid|back|refunded|returned|made up)\b",
     re.IGNORECASE,
 )
@@ -254,7 +257,9 @@ _COMPLAINT = re.compile(
     r"that)\s+(officially|formally)\b"
     r"|\b(want|put|have|get|need)\b[^.?!]{0,10}\bon\s+(the\s+)?record\b"
     r"|\b(seriously\s+|really\s+)?(considering|thinking about|thinking of)\s+(leaving|quitting|"
-    r"moving|closing my account)\b"
+    r"closing my account|moving (\w+\s+){0,3}(away|elsewhere|to (another|a different|a "
+    r"competitor)))\b"
+    r"|\bbeing\s+ignored\b|\bignor(ed|ing)\s+(me|us|my\s+(emails?|messages?|tickets?|requests?))\b"
     r"|\byou\s+(people|guys|lot)\s+(clearly\s+|obviously\s+|just\s+)?(don'?t|do not)\s+care\b"
     r"|\b(my|our)\s+dissatisfaction\b|\b(is|was)\s+(completely\s+|totally\s+)?unacceptable\b",
     re.IGNORECASE,
@@ -475,7 +480,7 @@ _REPORTS = frozenset({"fraud_report", "dispute", "security_incident"})
 # Below this the model's hand-off is a guess, and the words' own signal decides its kind; a
 # request for a person is believed without the words only above the second.
 SURE_OF_A_HANDOFF = 0.6
-SURE_OF_A_PERSON = 0.75
+SURE_OF_A_PERSON = 0.95
 # (the model's hand-off, the signal's) pairs where the signal's is the more precise reading:
 # "a person, please" after a complaint; a leaked seed the model took for a dispute; a refund
 # demand or work not delivered that it took for fraud; a theft or a report it took for a plain

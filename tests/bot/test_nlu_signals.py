@@ -404,6 +404,8 @@ def test_a_security_question_that_reports_a_loss_is_a_report() -> None:
 def test_a_person_the_model_only_guesses_at_is_asked_back() -> None:
     question = "is it ok to give my secret key to your support team if they ask for it?"
     assert overriding_intent("human_request", question, confidence=0.7) == "nlu_fallback"
+    tech = "sorry, I'm not a tech person. can I use the site on my android phone?"
+    assert overriding_intent("human_request", tech, confidence=0.91) == "nlu_fallback"
     assert (
         overriding_intent("human_request", "on my phone, cant type much", confidence=0.99) is None
     )
@@ -456,6 +458,11 @@ def test_a_matter_only_staff_can_act_on_goes_to_a_person_whatever_the_model_read
         ("I'd like to put on record that your agent was rude to me", "complaint"),
         ("the new editor is awful and I'm seriously considering leaving", "complaint"),
         ("you people clearly don't care about creators", "complaint"),
+        ("emailed support twice, nothing back. love being ignored", "complaint"),
+        ("I'm seriously considering moving all my content elsewhere", "complaint"),
+        ("I want what I paid returned, the video was a 10 second teaser", "dispute"),
+        ("I meant to tip 1 but hit 10, can you help me get it back", "dispute"),
+        ("does the platform take a cut? thinking of moving my page over here", None),
         ("how do I buy a membership pass safely?", None),
         ("off the record, is the fee the same for everyone?", None),
     ],
