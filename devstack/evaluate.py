@@ -56,6 +56,7 @@ def main() -> int:
                 ],
             )
             for name in (
+                "blind12",
                 "blind11",
                 "blind10",
                 "blind9",
