@@ -62,8 +62,8 @@ _SOMETHING_ELSE = {"title": "Something else", "payload": "/something_else"}
 # so does one whose meanings that need a person are together at least this likely.
 HANDOFF_GUESS_CONFIDENCE = 0.3
 HANDOFFS_TOGETHER_CONFIDENCE = 0.4
-# Questions with a topic answer (fees, how it works, payouts, adding funds, closing): when the
-# help centre is not sure either, the likeliest topic at least this likely is answered.
+# Questions with a topic answer (fees, how it works, payouts, adding funds, closing): an unclear
+# message whose likeliest meaning is one of these, at least this likely, is answered as it.
 TOPIC_GUESS_CONFIDENCE = 0.3
 _TOPICS = {"fees_reserves", "how_it_works", "creator_payouts", "channel_add_funds", "channel_close"}
 
@@ -96,8 +96,8 @@ def _handoff_guess(tracker: Tracker) -> str | None:
 
     Not a person asked for: at low confidence the model reads that into any mention of the
     support team, and the words of a real request are unmistakable (``nlu_signals``). Not a
-    message that supposes ("if my seed ever leaked...") or only asks whether something is a scam
-    when nothing was lost (``only_asks``). Not in the middle of troubleshooting
+    message that supposes ("if my seed ever leaked...") or only asks ("is it a scam that you
+    charge fees?", ``only_asks``). Not in the middle of troubleshooting
     either, where a short answer is usually for the form."""
     message = tracker.latest_message or {}
     text = str(message.get("text") or "")
