@@ -187,18 +187,15 @@ async def answer_topic(
     events: list[EventType] = []
     own = TOPIC_ARTICLES.get(intent)
     elsewhere = best is not None and (own is None or not best.url.endswith(f"/{own[0]}"))
+    # the topic's own article, beside a passage that matched another one
+    see_own = f'; see also "{own[1]}": {help_url(own[0])}' if own and elsewhere else ""
     if best is not None and elsewhere and intent not in _SCRIPT_FIRST:
         # The help centre answers this from another article ("does it work on my Android
-        # phone?" read as how-it-works; anything out of scope): its passage is the answer,
-        # the topic's own article a link beside it.
-        text = f'From our help centre, "{best.title}": {best.passage} ({best.url})'
-        if own is not None:
-            text += f'; see also "{own[1]}": {help_url(own[0])}'
+        # phone?" read as how-it-works; anything out of scope): its passage is the answer.
+        text = f'From our help centre, "{best.title}": {best.passage} ({best.url}){see_own}'
     elif best is not None:
-        text = f"{scripted}\n{more_in_help_centre(best.title, best.url)}"
-        if own is not None and elsewhere:
-            # a security question: the safety answer first, the passage's article beside it
-            text += f'; see also "{own[1]}": {help_url(own[0])}'
+        # the topic's own article matched, or a security question: its short answer first
+        text = f"{scripted}\n{more_in_help_centre(best.title, best.url)}{see_own}"
     elif intent in TOPIC_ARTICLES:
         article, title = TOPIC_ARTICLES[intent]
         text = f"{scripted}\n{more_in_help_centre(title, help_url(article))}"
